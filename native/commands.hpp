@@ -14,3 +14,8 @@ int run_eval(int argc, char** argv);      // cmd_eval.cpp
 int run_bench(int argc, char** argv);     // cmd_bench.cpp
 
 }  // namespace melgenre::cli
+
+namespace melgenre::cli {
+// `features --kind summary` (cmd_features_summary.cpp), called by run_features.
+int run_features_summary(int argc, char** argv);
+}  // namespace melgenre::cli
