@@ -47,6 +47,11 @@ class Stft {
   void power(const float* y, size_t n, FeatureMatrix& out);
   void magnitude(const float* y, size_t n, FeatureMatrix& out);
   void complex(const float* y, size_t n, std::vector<std::complex<float>>& out);  // [frame][bin]
+  // One frame t (0 <= t < n_frames(n)) into out[n_bins()]: lets callers stream frames without holding a
+  // whole matrix. Frames are padded as params().pad says.
+  void frame_power(const float* y, size_t n, int t, float* out);
+  void frame_magnitude(const float* y, size_t n, int t, float* out);
+  void frame_complex(const float* y, size_t n, int t, std::complex<float>* out);
 
  private:
   struct State;
@@ -55,6 +60,8 @@ class Stft {
 };
 
 // Inverse STFT as librosa.istft without a length argument (Hann synthesis, window-sum normalisation).
+// spectrum is [frame][bin] with n_fft/2+1 bins; returns (n_frames-1)*hop samples when centred
+// (n_fft + (n_frames-1)*hop otherwise). params.pad is not used.
 Expected<std::vector<float>> istft(const std::vector<std::complex<float>>& spectrum, int n_frames,
                                    const StftParams& params);
 
@@ -77,12 +84,14 @@ class MelFilterbank {
   const std::vector<float>& weights() const { return weights_; }  // [mel][bin], librosa.filters.mel
   // mel[t][m] = sum_k weights[m][k] * power[t][k]
   void apply(const FeatureMatrix& power, FeatureMatrix& mel) const;
+  // One frame: power[n_bins()] -> mel[n_mels()].
+  void apply_frame(const float* power, float* mel) const;
 
  private:
   MelParams params_;
   int n_bins_ = 0;
   std::vector<float> weights_;
-  std::vector<int> first_bin_, last_bin_;  // non-zero support of each filter (sparse apply)
+  std::vector<int> bin_begin_, bin_end_;  // non-zero support [begin, end) of each filter (sparse apply)
 };
 
 enum class DbReference { one, max };
@@ -95,13 +104,16 @@ void power_to_db(FeatureMatrix& s, DbReference ref, float amin = 1e-10f, float t
 class Dct {
  public:
   static Expected<Dct> create(int n_in, int n_out);
+  // in.n_bins must equal n_in() (otherwise out is all zeros).
   void apply(const FeatureMatrix& in, FeatureMatrix& out) const;
+  // One frame: in[n_in()] -> out[n_out()].
+  void apply_frame(const float* in, float* out) const;
   int n_in() const { return n_in_; }
   int n_out() const { return n_out_; }
 
  private:
   int n_in_ = 0, n_out_ = 0;
-  std::vector<float> basis_;  // [out][in]
+  std::vector<float> basis_;  // [in][out]: the inner loop runs over outputs, so it vectorises
 };
 
 enum class FeatureKind { stft, mel, mfcc };
