@@ -1,0 +1,112 @@
+// All of melgenre's computation runs here, off the page's main thread. A classic worker (so the
+// Emscripten module sees a worker environment) that loads the ES module build with import().
+//
+// Messages in:  {type:'init', threaded, modelUrl}
+//               {type:'classify', id, bytes}            encoded file bytes (ArrayBuffer)
+//               {type:'classifyPcm', id, samples, sampleRate}
+//               {type:'liveStart', sampleRate, port}     port: MessagePort fed by the AudioWorklet
+//               {type:'liveStop'}
+// Messages out: {type:'ready', threaded, backend, labels, threads, ms}
+//               {type:'result', id, result, mel} | {type:'needsDecode', id} | {type:'error', id?, message}
+//               {type:'live', result?, latest?, message?}
+'use strict';
+
+let melgenre = null;    // Melgenre (api.mjs)
+let classifier = null;  // Classifier (api.mjs)
+let live = null;        // {port, stream, timer, pushed}
+
+const LIVE_UPDATE_MS = 250;
+
+function errorMessage(e) {
+  return e && e.message ? e.message : String(e);
+}
+
+async function init({ threaded, modelUrl }) {
+  const t0 = performance.now();
+  const api = await import('./api.mjs');
+  const moduleUrl = threaded ? './melgenre-web-mt.mjs' : './melgenre-web-st.mjs';
+  const factory = (await import(moduleUrl)).default;
+  const [loaded, modelBytes] = await Promise.all([
+    api.loadMelgenre(factory, { threaded }),
+    fetch(modelUrl).then((r) => {
+      if (!r.ok) throw new Error(`cannot load the model ${modelUrl}: HTTP ${r.status}`);
+      return r.arrayBuffer();
+    }),
+  ]);
+  melgenre = loaded;
+  const threads = Math.max(1, Math.min(self.navigator.hardwareConcurrency || 1, melgenre.maxThreads));
+  classifier = melgenre.createClassifier(new Uint8Array(modelBytes), { threads });
+  postMessage({
+    type: 'ready', threaded, threads, backend: classifier.backend, labels: classifier.labels,
+    ms: performance.now() - t0,
+  });
+}
+
+function classify({ id, bytes }) {
+  const data = new Uint8Array(bytes);
+  if (melgenre.sniff(data) === 'unknown') {
+    // Not a format the core decodes: the page decodes it with Web Audio and sends PCM back.
+    postMessage({ type: 'needsDecode', id });
+    return;
+  }
+  const result = classifier.classifyEncoded(data);
+  const mel = classifier.logMelEncoded(data);
+  postMessage({ type: 'result', id, result, mel }, [mel.data.buffer]);
+}
+
+function classifyPcm({ id, samples, sampleRate }) {
+  const pcm = new Float32Array(samples);
+  const result = classifier.classifyPcm(pcm, sampleRate);
+  const mel = classifier.logMelPcm(pcm, sampleRate);
+  postMessage({ type: 'result', id, result, mel }, [mel.data.buffer]);
+}
+
+function liveStop() {
+  if (!live) return;
+  clearInterval(live.timer);
+  live.port.close();
+  live.stream.close();
+  live = null;
+}
+
+function liveStart({ sampleRate, port }) {
+  liveStop();
+  const stream = classifier.openStream(sampleRate);
+  live = { port, stream, pushed: 0, timer: 0 };
+  port.onmessage = (e) => {
+    if (!live || live.port !== port) return;
+    try {
+      stream.push(e.data);
+      live.pushed += e.data.length;
+    } catch (err) {
+      postMessage({ type: 'live', message: errorMessage(err) });
+    }
+  };
+  live.timer = setInterval(() => {
+    if (!live) return;
+    let result = null, latest = null;
+    try {
+      result = live.stream.result();
+      latest = live.stream.latest();
+    } catch {
+      // No full segment yet: report how much audio is buffered instead.
+    }
+    postMessage({ type: 'live', result, latest, seconds: live.pushed / sampleRate });
+  }, LIVE_UPDATE_MS);
+}
+
+self.onmessage = async (e) => {
+  const msg = e.data;
+  try {
+    switch (msg.type) {
+      case 'init': await init(msg); break;
+      case 'classify': classify(msg); break;
+      case 'classifyPcm': classifyPcm(msg); break;
+      case 'liveStart': liveStart(msg); break;
+      case 'liveStop': liveStop(); break;
+      default: throw new Error(`unknown message ${msg.type}`);
+    }
+  } catch (err) {
+    postMessage({ type: msg.type === 'init' ? 'initError' : 'error', id: msg.id, message: errorMessage(err) });
+  }
+};
