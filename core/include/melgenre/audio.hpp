@@ -71,5 +71,7 @@ struct DecodeOptions {
 // Whole-stream conveniences built on open_decoder + Resampler.
 Expected<Audio> decode_memory(const uint8_t* data, size_t size, const DecodeOptions& options = {});
 Expected<Audio> decode_file(const std::string& path, const DecodeOptions& options = {});
+// The same over any source (e.g. a memory source named after the user's file for error messages).
+Expected<Audio> decode_source(std::unique_ptr<ByteSource> source, const DecodeOptions& options = {});
 
 }  // namespace melgenre
