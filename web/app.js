@@ -66,7 +66,8 @@ function onReady(msg) {
   setStatus(`Ready (${mode}, ${msg.backend} backend, started in ${Math.round(ms)} ms).`);
   document.body.dataset.state = 'ready';
   document.body.dataset.threaded = String(msg.threaded);
-  document.body.dataset.readyMs = String(Math.round(ms));
+  document.body.dataset.readyMs = String(Math.round(ms));  // worker start -> model ready
+  document.body.dataset.readyAt = String(Math.round(performance.now()));  // navigation -> model ready
   dropzone.setAttribute('aria-disabled', 'false');
   for (const b of ['#live-mic', '#live-player']) $(b).disabled = false;
   for (const entry of pending.values()) if (entry.waitingForReady) send(entry);

@@ -1,0 +1,161 @@
+// Browser test: tools/serve + Debian Chromium (headless) driven by playwright-core.
+// 1. load the page (cross-origin isolated -> threaded module), classify a held-out clip: the shown genre
+//    equals the native CLI's; 2. reload offline (service worker) and classify again; 3. a corrupt file
+//    shows an error and the page stays usable: a good file classifies after it; 4. a FLAC file goes
+//    through the browser's decoder + the core's resampler; 5. without COOP/COEP the single-threaded
+//    module is used. Screenshots go to <wasm build>/tests/screenshots.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+  check, DATA, encode, finish, skip, modelPath, nativeClassify, requireArtifacts, ROOT, scratchDir, WASM_BUILD,
+} from './common.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const READY_TIMEOUT = 120_000;
+
+requireArtifacts();
+if (!existsSync(CHROMIUM)) skip(`${CHROMIUM} not installed`);
+const { chromium } = await import('playwright-core');
+
+const tmp = scratchDir('browser');
+const shots = join(WASM_BUILD, 'tests', 'screenshots');
+mkdirSync(shots, { recursive: true });
+const model = modelPath(tmp);
+const clip = (genre, id) => join(DATA, 'gtzan-mini', 'genres', genre, `${genre}.${id}.wav`);
+const first = clip('reggae', '00004'), offline = clip('metal', '00006'), afterError = clip('country', '00007');
+const flac = encode(clip('classical', '00005'), 'flac', tmp);
+const nativeRun = nativeClassify(model, [first, offline, afterError, clip('classical', '00005')]);
+const expected = (file) => nativeRun.byFile.get(file)?.json.genre;
+check(nativeRun.status === 0, `native CLI classified the reference clips (${nativeRun.stderr.trim()})`);
+
+// A truncated WAV (header only) and random bytes with an audio name.
+const corrupt = join(tmp, 'corrupt.wav');
+writeFileSync(corrupt, readFileSync(first).subarray(0, 40));
+const noise = join(tmp, 'noise.mp3');
+writeFileSync(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)));
+
+function serve(extra = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'tools', 'serve.mjs'), '--port', '0', '--build', WASM_BUILD,
+      '--model', model, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/\S+)/);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`tools/serve exited with ${code}`)));
+  });
+}
+
+async function launch() {
+  return chromium.launchPersistentContext(scratchDir('chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+async function waitReady(page) {
+  await page.waitForSelector('body[data-state="ready"], body[data-state="failed"]', { timeout: READY_TIMEOUT });
+  return page.evaluate(() => ({
+    state: document.body.dataset.state, threaded: document.body.dataset.threaded,
+    readyMs: Number(document.body.dataset.readyMs), readyAt: Number(document.body.dataset.readyAt),
+    isolated: self.crossOriginIsolated, status: document.querySelector('#status').textContent,
+  }));
+}
+
+// Gives the page one file through the picker; returns the new result card's final state.
+async function classify(page, file) {
+  const before = await page.locator('.result').count();
+  await page.setInputFiles('#file-input', file);
+  await page.waitForFunction((n) => document.querySelectorAll('.result').length > n, before);
+  const card = page.locator('.result').first();
+  await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('.result').dataset.state),
+    null, { timeout: READY_TIMEOUT });
+  return {
+    state: await card.getAttribute('data-state'),
+    genre: await card.getAttribute('data-genre'),
+    shownGenre: (await card.locator('.genre').textContent()).trim(),
+    message: (await card.locator('.message').textContent()).trim(),
+  };
+}
+
+const server = await serve();
+const isolatedServer = server;
+let context;
+try {
+  context = await launch();
+  const page = context.pages()[0] ?? await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  // 1. cold start and a held-out clip.
+  await page.goto(server.url);
+  const cold = await waitReady(page);
+  console.log(`cold start: navigation -> ready ${cold.readyAt} ms (worker start -> ready ${cold.readyMs} ms); ${cold.status}`);
+  check(cold.state === 'ready', `page ready (${cold.status})`);
+  check(cold.isolated === true && cold.threaded === 'true', `cross-origin isolated page uses the threaded module (isolated=${cold.isolated}, threaded=${cold.threaded})`);
+  const r1 = await classify(page, first);
+  check(r1.state === 'done' && r1.shownGenre === expected(first),
+    `shown genre '${r1.shownGenre}' equals the native CLI's '${expected(first)}' for ${first}`);
+  check(await page.locator('.result .bars .bar-track').count() === 10, 'bar chart of the 10 probabilities');
+  await page.screenshot({ path: join(shots, '1-classified.png'), fullPage: true });
+
+  // 2. offline: the service worker serves every asset from its cache.
+  await page.waitForSelector('body[data-offline="ready"]', { timeout: READY_TIMEOUT });
+  await context.setOffline(true);
+  await page.reload();
+  const off = await waitReady(page);
+  check(off.state === 'ready', `offline reload: page ready again (${off.status})`);
+  const r2 = await classify(page, offline);
+  check(r2.state === 'done' && r2.shownGenre === expected(offline),
+    `offline: shown genre '${r2.shownGenre}' equals the native CLI's '${expected(offline)}'`);
+  await page.screenshot({ path: join(shots, '2-offline.png'), fullPage: true });
+  await context.setOffline(false);
+
+  // 3. corrupt input: a clear message, then the page still works.
+  const bad = await classify(page, corrupt);
+  check(bad.state === 'error' && /corrupt\.wav/.test(bad.message) && (await page.locator('.result .message[role=alert]').first().isVisible()),
+    `truncated WAV shows an error: "${bad.message}"`);
+  const bad2 = await classify(page, noise);
+  check(bad2.state === 'error' && /noise\.mp3/.test(bad2.message), `random bytes show an error: "${bad2.message}"`);
+  await page.screenshot({ path: join(shots, '3-error.png'), fullPage: true });
+  const r3 = await classify(page, afterError);
+  check(r3.state === 'done' && r3.shownGenre === expected(afterError),
+    `after the errors: '${r3.shownGenre}' equals the native CLI's '${expected(afterError)}'`);
+
+  // 4. a format only the browser decodes (FLAC) -> decodeAudioData + the core's resampler.
+  const r4 = await classify(page, flac);
+  check(r4.state === 'done', `FLAC through the browser's decoder classified as '${r4.shownGenre}' (native on the WAV: '${expected(clip('classical', '00005'))}') ${r4.message}`);
+  await page.screenshot({ path: join(shots, '4-flac.png'), fullPage: true });
+  check(consoleErrors.length === 0, `no uncaught page errors ${consoleErrors.join('; ')}`);
+  await context.close();
+  context = null;
+
+  // 5. a plain static host (no COOP/COEP): single-threaded module, still classifies.
+  const plain = await serve(['--no-isolation']);
+  try {
+    context = await launch();
+    const p2 = context.pages()[0] ?? await context.newPage();
+    await p2.goto(plain.url);
+    const st = await waitReady(p2);
+    check(st.state === 'ready' && st.isolated === false && st.threaded === 'false',
+      `without COOP/COEP the page uses the single-threaded module (${st.status})`);
+    const r5 = await classify(p2, first);
+    check(r5.state === 'done' && r5.shownGenre === expected(first), `single-threaded page: '${r5.shownGenre}' equals native '${expected(first)}'`);
+    await p2.screenshot({ path: join(shots, '5-single-threaded.png'), fullPage: true });
+  } finally {
+    plain.child.kill();
+  }
+} catch (e) {
+  check(false, `browser test threw: ${e.stack || e}`);
+} finally {
+  if (context) await context.close().catch(() => {});
+  isolatedServer.child.kill();
+}
+console.log(`screenshots in ${shots}`);
+finish();
