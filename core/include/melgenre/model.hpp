@@ -69,8 +69,12 @@ struct Network {
   int segment_hop = 0;         // mel only
   std::vector<float> norm_mean, norm_std;  // size 1 (scalar) or one per input column / mel band
   std::vector<Layer> layers;
+  // Operator tests only (never read from or written to a file): when non-empty, the input shape of
+  // one item ({H, W, C} or {C}) instead of the one implied by `input`.
+  std::vector<int> input_shape_override;
 
-  // Shape of one input item without the batch axis: mel {F, n_mels, 1}; summary57 {57}.
+  // Shape of one input item without the batch axis: mel {F, n_mels, 1} (n_mfcc bins for an MFCC
+  // recipe); summary57 {57}; or input_shape_override when set.
   std::vector<int> input_shape() const;
 };
 
