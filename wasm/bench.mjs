@@ -1,0 +1,85 @@
+#!/usr/bin/env -S node --no-experimental-fetch
+// Benchmark of the WebAssembly build in node: ms per 30 s track (decode + features + inference, the
+// whole classifyEncoded call) for the single-threaded and the threaded module, and the same work done
+// by the native CLI (measured as the extra time of classifying the track K more times in one process,
+// so process start and model load cancel out).
+//   node wasm/bench.mjs [--model FILE] [--runs N] [--threads N] [--native PATH] [--build DIR] [TRACK]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { defaultBuildDir, defaultModelPath, loadNodeMelgenre } from './melgenre.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const opts = {
+  model: defaultModelPath(), runs: 7, threads: 2, native: join(root, 'build', 'native', 'melgenre'),
+  build: defaultBuildDir(),
+  track: join(root, '..', 'shared', 'data', 'gtzan-mini', 'genres', 'rock', 'rock.00000.wav'),
+};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; ++i) {
+  const a = argv[i];
+  if (['--model', '--runs', '--threads', '--native', '--build'].includes(a) && i + 1 < argv.length) {
+    const key = a.slice(2);
+    opts[key] = ['runs', 'threads'].includes(key) ? Number(argv[++i]) : argv[++i];
+  } else if (!a.startsWith('--')) {
+    opts.track = a;
+  } else {
+    console.error('usage: node wasm/bench.mjs [--model FILE] [--runs N] [--threads N] [--native PATH] [--build DIR] [TRACK]');
+    process.exit(1);
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const spread = (xs) => Math.max(...xs) - Math.min(...xs);
+const modelBytes = readFileSync(opts.model);
+const track = readFileSync(opts.track);
+
+async function benchWasm(flavour, threads) {
+  const t0 = performance.now();
+  const melgenre = await loadNodeMelgenre(flavour, opts.build);
+  const classifier = melgenre.createClassifier(modelBytes, { threads });
+  const startup = performance.now() - t0;
+  const first = classifier.classifyEncoded(track);  // warm-up
+  const times = [];
+  for (let i = 0; i < opts.runs; ++i) {
+    const t = performance.now();
+    classifier.classifyEncoded(track);
+    times.push(performance.now() - t);
+  }
+  const secs = first.duration;
+  const backend = classifier.backend;
+  classifier.delete();
+  return { ms: median(times) * (30 / secs), spread: spread(times) * (30 / secs), startup, backend, secs };
+}
+
+function benchNative(threads, secs) {
+  if (!existsSync(opts.native)) return null;
+  const run = (copies) => {
+    const t = performance.now();
+    const r = spawnSync(opts.native, ['classify', '--model', opts.model, '--format', 'json', '--threads', String(threads),
+      ...Array(copies).fill(opts.track)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`native classify failed: ${r.stderr}`);
+    return performance.now() - t;
+  };
+  const k = opts.runs;
+  const one = [], many = [];
+  for (let i = 0; i < 3; ++i) { one.push(run(1)); many.push(run(1 + k)); }
+  return { ms: ((median(many) - median(one)) / k) * (30 / secs) };
+}
+
+console.log(`track ${opts.track} (${(track.length / 1024).toFixed(0)} KiB), model ${opts.model}, ${opts.runs} runs, median`);
+const st = await benchWasm('st', 1);
+const mt = await benchWasm('mt', opts.threads);
+const n1 = benchNative(1, st.secs);
+const nT = benchNative(opts.threads, st.secs);
+const row = (name, r, native) => {
+  const ratio = native ? `  ${(r.ms / native.ms).toFixed(2)}x native` : '';
+  console.log(`${name.padEnd(34)} ${r.ms.toFixed(1).padStart(8)} ms/track (spread ${r.spread.toFixed(1)} ms; module+model load ${r.startup.toFixed(0)} ms, backend ${r.backend})${ratio}`);
+};
+row('wasm single-threaded (node)', st, n1);
+row(`wasm threaded, ${opts.threads} threads (node)`, mt, nT);
+if (n1) console.log(`${'native, 1 thread'.padEnd(34)} ${n1.ms.toFixed(1).padStart(8)} ms/track`);
+if (nT) console.log(`${`native, ${opts.threads} threads`.padEnd(34)} ${nT.ms.toFixed(1).padStart(8)} ms/track`);
+process.exit(0);
