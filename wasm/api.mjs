@@ -17,6 +17,16 @@ function unwrap(value) {
   return value;
 }
 
+// The core names in-memory input "<memory>"; put the caller's name for it (a file name) instead.
+function named(fn, name) {
+  try {
+    return fn();
+  } catch (e) {
+    if (name && e instanceof MelgenreError) e.message = e.message.replace(/^<memory>/, name);
+    throw e;
+  }
+}
+
 function asBytes(data) {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -53,13 +63,14 @@ export class Classifier {
     this.backend = info.backend;
     this.modelName = info.model;
   }
-  // Encoded bytes of a WAV, AU, MP3 or OGG file (sniffed from the content).
-  classifyEncoded(bytes) { return unwrap(this._engine.classifyEncoded(asBytes(bytes))); }
+  // Encoded bytes of a WAV, AU, MP3 or OGG file (sniffed from the content); `name` (e.g. the file name)
+  // replaces "<memory>" in error messages.
+  classifyEncoded(bytes, name) { return named(() => unwrap(this._engine.classifyEncoded(asBytes(bytes))), name); }
   // Mono PCM at any sample rate (resampled by the core).
   classifyPcm(samples, sampleRate) { return unwrap(this._engine.classifyPcm(asSamples(samples), asRate(sampleRate))); }
   // The model's log-mel matrix, frame-major: data[frame * bins + bin].
   logMelPcm(samples, sampleRate) { return unwrap(this._engine.logMelPcm(asSamples(samples), asRate(sampleRate))); }
-  logMelEncoded(bytes) { return unwrap(this._engine.logMelEncoded(asBytes(bytes))); }
+  logMelEncoded(bytes, name) { return named(() => unwrap(this._engine.logMelEncoded(asBytes(bytes))), name); }
   openStream(sampleRate) {
     unwrap(this._engine.streamOpen(asRate(sampleRate)));
     return new ClassifierStream(this._engine);
@@ -86,9 +97,9 @@ export class Melgenre {
     }
   }
   // Decodes WAV/AU/MP3/OGG bytes to mono float32 (targetRate 0 keeps the file's rate).
-  decode(bytes, targetRate = 0) { return unwrap(this.module.decode(asBytes(bytes), targetRate)); }
+  decode(bytes, targetRate = 0, name) { return named(() => unwrap(this.module.decode(asBytes(bytes), targetRate)), name); }
   // 'wav' | 'au' | 'mp3' | 'ogg' | 'unknown'
-  sniff(bytes) { return this.module.sniff(asBytes(bytes).subarray(0, 64)); }
+  sniff(bytes) { return this.module.sniff(asBytes(bytes).subarray(0, 64)).toLowerCase(); }
   resample(samples, inRate, outRate) { return unwrap(this.module.resample(asSamples(samples), asRate(inRate), asRate(outRate))); }
 }
 

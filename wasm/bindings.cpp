@@ -29,10 +29,26 @@ constexpr int kMaxThreads = MELGENRE_WASM_THREADS;  // the pthread pool is preal
 constexpr int kMaxThreads = 1;
 #endif
 
+// The Status enumerator's name, for programs ("corrupt_input"); status_name() is for people.
+const char* status_id(Status status) {
+  switch (status) {
+    case Status::ok: return "ok";
+    case Status::invalid_argument: return "invalid_argument";
+    case Status::unsupported_format: return "unsupported_format";
+    case Status::corrupt_input: return "corrupt_input";
+    case Status::io_error: return "io_error";
+    case Status::invalid_model: return "invalid_model";
+    case Status::backend_unavailable: return "backend_unavailable";
+    case Status::resource_limit: return "resource_limit";
+    case Status::internal: return "internal";
+  }
+  return "internal";
+}
+
 val error_value(const Error& error) {
   val out = val::object();
   out.set("melgenreError", error.message);
-  out.set("status", std::string(status_name(error.status)));
+  out.set("status", std::string(status_id(error.status)));
   return out;
 }
 

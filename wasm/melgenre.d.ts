@@ -67,13 +67,14 @@ export declare class Classifier {
   /** The backend actually in use ('simd', 'reference', ...). */
   readonly backend: string;
   readonly modelName: string;
-  /** Encoded WAV, AU, MP3 or OGG bytes (the format is sniffed from the content). */
-  classifyEncoded(bytes: Bytes): TrackResult;
+  /** Encoded WAV, AU, MP3 or OGG bytes (the format is sniffed from the content); `name` replaces
+   *  "<memory>" in error messages. */
+  classifyEncoded(bytes: Bytes, name?: string): TrackResult;
   /** Mono PCM at any sample rate (resampled by the core). */
   classifyPcm(samples: Float32Array, sampleRate: number): TrackResult;
   /** The model's log-mel matrix, for drawing. */
   logMelPcm(samples: Float32Array, sampleRate: number): FeatureMatrix;
-  logMelEncoded(bytes: Bytes): FeatureMatrix;
+  logMelEncoded(bytes: Bytes, name?: string): FeatureMatrix;
   /** One live stream per classifier; opening another closes the previous one. */
   openStream(sampleRate: number): ClassifierStream;
   /** Frees the wasm memory of this classifier. */
@@ -96,7 +97,7 @@ export declare class Melgenre {
   /** Parses a model file (.mgm); throws MelgenreError for a truncated, corrupt or inconsistent one. */
   createClassifier(modelBytes: Bytes, options?: ClassifierOptions): Classifier;
   /** Decodes WAV/AU/MP3/OGG to mono float32; targetRate 0 keeps the file's rate. */
-  decode(bytes: Bytes, targetRate?: number): DecodedAudio;
+  decode(bytes: Bytes, targetRate?: number, name?: string): DecodedAudio;
   /** The container detected from the first bytes. */
   sniff(bytes: Bytes): 'wav' | 'au' | 'mp3' | 'ogg' | 'unknown';
   /** The core's band-limited resampler. */

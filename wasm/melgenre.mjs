@@ -134,7 +134,7 @@ async function runClassify(argv) {
     let result;
     try {
       const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
-      result = classifier.classifyEncoded(bytes);
+      result = classifier.classifyEncoded(bytes, file);
     } catch (e) {
       if (!(e instanceof MelgenreError) && !e.code) throw e;
       process.stderr.write(`melgenre classify: ${file}: ${e.message}\n`);

@@ -95,7 +95,7 @@ async function send(entry) {
   $('.message', entry.card).textContent = 'Classifying…';
   try {
     const bytes = await entry.file.arrayBuffer();
-    worker.postMessage({ type: 'classify', id: entry.id, bytes }, [bytes]);
+    worker.postMessage({ type: 'classify', id: entry.id, name: entry.file.name, bytes }, [bytes]);
   } catch (err) {
     onFileError(entry.id, `cannot read the file: ${err.message}`);
   }
@@ -135,7 +135,8 @@ function onFileError(id, message) {
   card.dataset.state = 'error';
   const msg = $('.message', card);
   msg.setAttribute('role', 'alert');
-  msg.textContent = `Cannot classify ${file.name}: ${message}`;
+  // Core messages already start with the file's name ("song.wav: truncated ...").
+  msg.textContent = message.startsWith(`${file.name}:`) ? `Cannot classify ${message}` : `Cannot classify ${file.name}: ${message}`;
 }
 
 function onResult({ id, result, mel }) {

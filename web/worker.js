@@ -42,15 +42,15 @@ async function init({ threaded, modelUrl }) {
   });
 }
 
-function classify({ id, bytes }) {
+function classify({ id, bytes, name }) {
   const data = new Uint8Array(bytes);
   if (melgenre.sniff(data) === 'unknown') {
     // Not a format the core decodes: the page decodes it with Web Audio and sends PCM back.
     postMessage({ type: 'needsDecode', id });
     return;
   }
-  const result = classifier.classifyEncoded(data);
-  const mel = classifier.logMelEncoded(data);
+  const result = classifier.classifyEncoded(data, name);
+  const mel = classifier.logMelEncoded(data, name);
   postMessage({ type: 'result', id, result, mel }, [mel.data.buffer]);
 }
 
