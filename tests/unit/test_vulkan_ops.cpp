@@ -43,8 +43,14 @@ size_t item_count(const std::vector<int>& shape) {
   return n;
 }
 
-// Runs `net` on both backends and returns the max abs difference (and checks sizes on the way).
-float max_difference(Backend& vulkan, const Network& net, int batch, uint32_t seed) {
+struct Difference {
+  float worst = 0.f;   // max abs difference
+  size_t above = 0;    // outputs differing by more than `margin`
+  size_t outputs = 0;
+};
+
+// Runs `net` on both backends and compares (checking sizes on the way).
+Difference compare(Backend& vulkan, const Network& net, int batch, uint32_t seed, float margin = 1e-4f) {
   const size_t n_in = item_count(net.input_shape());
   const std::vector<float> input = test::random_input(n_in * size_t(batch), seed);
   const std::vector<float> want = test::run_reference(net, input, batch);
@@ -56,12 +62,18 @@ float max_difference(Backend& vulkan, const Network& net, int batch, uint32_t se
   std::vector<float> got(want.size(), std::nanf(""));
   auto ran = (*compiled)->run(input.data(), batch, got.data());
   REQUIRE(ran.ok());
-  float worst = 0.f;
+  Difference diff;
+  diff.outputs = want.size();
   for (size_t i = 0; i < want.size(); ++i) {
     const float d = std::fabs(want[i] - got[i]);
-    worst = std::isnan(d) ? INFINITY : std::max(worst, d);
+    diff.worst = std::isnan(d) ? INFINITY : std::max(diff.worst, d);
+    if (!(d <= margin)) ++diff.above;
   }
-  return worst;
+  return diff;
+}
+
+float max_difference(Backend& vulkan, const Network& net, int batch, uint32_t seed) {
+  return compare(vulkan, net, batch, seed).worst;
 }
 
 // The int8 output grid of an op network (quantize -> op -> dequantize): the scale before dequantize.
@@ -90,10 +102,10 @@ Case random_case(LayerKind kind, bool int8, std::mt19937& gen) {
       c.spec.kernel_w = pick(1, 5);
       c.spec.stride_h = pick(1, 3);
       c.spec.stride_w = pick(1, 3);
-      c.spec.pad_top = pick(0, 2);
-      c.spec.pad_left = pick(0, 2);
-      c.spec.pad_bottom = pick(0, 2);
-      c.spec.pad_right = pick(0, 2);
+      c.spec.pad_top = pick(0, std::min(2, c.spec.kernel_h - 1));  // the format wants padding < kernel
+      c.spec.pad_left = pick(0, std::min(2, c.spec.kernel_w - 1));
+      c.spec.pad_bottom = pick(0, std::min(2, c.spec.kernel_h - 1));
+      c.spec.pad_right = pick(0, std::min(2, c.spec.kernel_w - 1));
       c.shape[0] = std::max(c.shape[0], c.spec.kernel_h);
       c.shape[1] = std::max(c.shape[1], c.spec.kernel_w);
       c.spec.out_channels = pick(1, 16);
@@ -177,7 +189,10 @@ TEST_CASE("vulkan: int8 operators match reference within 1 LSB", "[vulkan]") {
       const float lsb = output_lsb(net);
       INFO(describe(c, batch) << " lsb=" << lsb);
       REQUIRE(lsb > 0.f);
-      CHECK(max_difference(*vulkan, net, batch, seed + 1) <= lsb * 1.001f + 1e-6f);
+      // Exact int32 accumulation leaves only rare rounding-boundary cases 1 LSB apart.
+      const Difference d = compare(*vulkan, net, batch, seed + 1, lsb * 0.5f);
+      CHECK(d.worst <= lsb * 1.001f + 1e-6f);
+      CHECK(d.above <= d.outputs / 100);
     }
   }
 #endif
