@@ -1,0 +1,95 @@
+// WebAssembly SIMD128 kernel of the int8 GEMM (int8_gemm.hpp): i16 family, i32x4.dot_i16x8_s (the
+// pmaddwd of wasm), 2 pixels x 16 channels per step (8 accumulators).
+#include "backends/simd/int8_gemm.hpp"
+
+#include <cstring>
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+namespace melgenre::simd {
+
+#ifdef __wasm_simd128__
+namespace {
+
+inline int32_t load_i32(const void* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+void requant_store(const Int8GemmWeights& w, int b, const v128_t* acc, int8_t* out) {
+  const float* m = &w.multiplier[size_t(b) * kInt8Block];
+  const v128_t sign = wasm_f32x4_splat(-0.f), half = wasm_f32x4_splat(0.5f);
+  const v128_t lim = wasm_f32x4_splat(1e6f), nlim = wasm_f32x4_splat(-1e6f);
+  const v128_t zero = wasm_i32x4_splat(w.out_zero), lo = wasm_i32x4_splat(w.qmin), hi = wasm_i32x4_splat(w.qmax);
+  v128_t r[4];
+  for (int q = 0; q < 4; ++q) {
+    v128_t v = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc[q]), wasm_v128_load(m + 4 * q));
+    v = wasm_f32x4_min(wasm_f32x4_max(v, nlim), lim);
+    v = wasm_f32x4_add(v, wasm_v128_or(wasm_v128_and(v, sign), half));
+    v128_t i = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(v), zero);
+    r[q] = wasm_i32x4_min(wasm_i32x4_max(i, lo), hi);
+  }
+  v128_t p8 = wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(r[0], r[1]), wasm_i16x8_narrow_i32x4(r[2], r[3]));
+  int c0 = b * kInt8Block;
+  if (c0 + kInt8Block <= w.cout) {
+    wasm_v128_store(out + c0, p8);
+  } else {
+    int8_t tmp[kInt8Block];
+    wasm_v128_store(tmp, p8);
+    std::memcpy(out + c0, tmp, size_t(w.cout - c0));
+  }
+}
+
+}  // namespace
+
+void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
+  if (w.family != Int8Family::i16) return int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+  const int k = w.k();
+  const int16_t* in = static_cast<const int16_t*>(base);
+  for (int b = 0; b < w.blocks; ++b) {
+    const int16_t* wb = w.w16.data() + size_t(b) * k * kInt8Block;
+    const int32_t* bias = &w.bias[size_t(b) * kInt8Block];
+    for (int p = 0; p < npix; p += 2) {
+      const bool two = p + 1 < npix;
+      v128_t a0[4], a1[4];
+      for (int q = 0; q < 4; ++q) a0[q] = a1[q] = wasm_v128_load(bias + 4 * q);
+      const int16_t* px0 = in + p * pixel_step;
+      const int16_t* px1 = two ? px0 + pixel_step : px0;
+      const int16_t* wp = wb;
+      for (int t = 0; t < w.taps; ++t) {
+        const int16_t* x0 = px0 + tap_offset[t];
+        const int16_t* x1 = px1 + tap_offset[t];
+        for (int i = 0; i < w.cp; i += 2, wp += 2 * kInt8Block) {
+          v128_t v0 = wasm_i32x4_splat(load_i32(x0 + i)), v1 = wasm_i32x4_splat(load_i32(x1 + i));
+          v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 8), w2 = wasm_v128_load(wp + 16),
+                 w3 = wasm_v128_load(wp + 24);
+          a0[0] = wasm_i32x4_add(a0[0], wasm_i32x4_dot_i16x8(v0, w0));
+          a0[1] = wasm_i32x4_add(a0[1], wasm_i32x4_dot_i16x8(v0, w1));
+          a0[2] = wasm_i32x4_add(a0[2], wasm_i32x4_dot_i16x8(v0, w2));
+          a0[3] = wasm_i32x4_add(a0[3], wasm_i32x4_dot_i16x8(v0, w3));
+          a1[0] = wasm_i32x4_add(a1[0], wasm_i32x4_dot_i16x8(v1, w0));
+          a1[1] = wasm_i32x4_add(a1[1], wasm_i32x4_dot_i16x8(v1, w1));
+          a1[2] = wasm_i32x4_add(a1[2], wasm_i32x4_dot_i16x8(v1, w2));
+          a1[3] = wasm_i32x4_add(a1[3], wasm_i32x4_dot_i16x8(v1, w3));
+        }
+      }
+      requant_store(w, b, a0, out + p * out_stride);
+      if (two) requant_store(w, b, a1, out + (p + 1) * out_stride);
+    }
+  }
+}
+
+#else  // not wasm: never selected by best_int8_isa, kept linkable.
+
+void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
+  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+}
+
+#endif
+
+}  // namespace melgenre::simd
