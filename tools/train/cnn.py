@@ -1,0 +1,200 @@
+"""Seed 001: CNN on log-mel segments (H = time frames, W = mel bands), with spectrogram-domain
+augmentation (random crops, gain, small pitch and tempo changes, mixing within a genre)."""
+import numpy as np
+import torch
+import torch.nn as nn
+
+FRAMES = 172          # segment length: 172 frames * 256 / 22050 Hz = 2.0 s, the shortest excerpt
+HOP = 86              # 50 % overlap at inference
+N_MELS = 64
+BATCH = 32
+LR = 1e-3
+WEIGHT_DECAY = 1e-4
+AMIN = 1e-10          # power_to_db's floor (engine recipe db=ref1 top_db=0: 10*log10(max(S, amin)))
+
+# The engine's recipe line; training features are made by `melgenre features` with exactly these
+# parameters (power mel), then 10*log10(max(S, 1e-10)) as the engine's db=ref1 top_db=0.
+RECIPE = ("recipe sample_rate=22050 kind=mel n_fft=512 hop=256 center=1 pad=constant n_mels=64 fmin=0 "
+          "fmax=11025 htk=0 db=ref1 top_db=0")
+CLI_ARGS = ["--kind", "mel", "--sr", "22050", "--n-fft", "512", "--hop", "256", "--n-mels", "64",
+            "--pad", "constant", "--db", "none"]
+
+
+def power_to_db_ref1(power):
+    return (10.0 * np.log10(np.maximum(power, AMIN))).astype(np.float32)
+
+
+class CNN(nn.Module):
+    def __init__(self, n_classes, drop_flat=0.3, drop_dense=0.5):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 64, (3, 3), padding=(1, 1), bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.pool1 = nn.MaxPool2d((4, 2))
+        self.conv2 = nn.Conv2d(64, 64, (3, 5), padding=(1, 2), bias=False)
+        self.bn2 = nn.BatchNorm2d(64)
+        self.pool2 = nn.MaxPool2d((4, 2))
+        self.drop1 = nn.Dropout(drop_flat)
+        h, w = FRAMES // 4 // 4, N_MELS // 2 // 2
+        self.map_shape = (64, h, w)
+        self.fc1 = nn.Linear(64 * h * w, 32)
+        self.drop2 = nn.Dropout(drop_dense)
+        self.fc2 = nn.Linear(32, n_classes)
+
+    def forward(self, x):  # x [N, 1, T, M]
+        x = self.pool1(torch.relu(self.bn1(self.conv1(x))))
+        x = self.pool2(torch.relu(self.bn2(self.conv2(x))))
+        x = self.drop1(torch.flatten(x, 1))
+        x = self.drop2(torch.relu(self.fc1(x)))
+        return self.fc2(x)
+
+
+def band_stats(mels):
+    """Per-mel-band mean/std of dB values over all frames of the training excerpts."""
+    allf = np.concatenate(mels, axis=0).astype(np.float64)
+    return allf.mean(axis=0).astype(np.float32), np.maximum(allf.std(axis=0), 1e-3).astype(np.float32)
+
+
+def segments(mel, frames=FRAMES, hop=HOP):
+    """The engine's segmentation of one track/excerpt [T, M]: starts every hop frames, last full one;
+    shorter inputs are padded with the dB of silence (the engine pads samples with zeros)."""
+    T = mel.shape[0]
+    if T < frames:
+        pad = np.full((frames - T, mel.shape[1]), 10 * np.log10(AMIN), dtype=np.float32)
+        return mel_concat(mel, pad)[None]
+    starts = range(0, T - frames + 1, hop)
+    return np.stack([mel[s:s + frames] for s in starts])
+
+
+def mel_concat(a, b):
+    return np.concatenate([a, b], axis=0)
+
+
+class Augmenter:
+    """Draws one augmented FRAMES x N_MELS crop of an excerpt (dB)."""
+
+    def __init__(self, mels, labels, seed, gain_db=6.0, tempo=0.08, pitch=0.05, mix_p=0.5):
+        self.mels, self.labels = mels, np.asarray(labels)
+        self.rng = np.random.default_rng(seed)
+        self.gain_db, self.tempo, self.pitch, self.mix_p = gain_db, tempo, pitch, mix_p
+        self.by_label = {c: np.flatnonzero(self.labels == c) for c in np.unique(self.labels)}
+        self.floor = 10 * np.log10(AMIN)
+
+    def crop(self, mel):
+        r = self.rng
+        # Tempo: read round(FRAMES * rate) frames and resample them to FRAMES (linear interpolation).
+        rate = np.exp(r.uniform(-self.tempo, self.tempo))
+        need = int(round(FRAMES * rate))
+        T = mel.shape[0]
+        if need > T:
+            need = T
+        s = int(r.integers(0, T - need + 1))
+        src = mel[s:s + need]
+        pos = np.linspace(0, need - 1, FRAMES)
+        i0 = np.floor(pos).astype(int)
+        i1 = np.minimum(i0 + 1, need - 1)
+        f = (pos - i0)[:, None]
+        out = src[i0] * (1 - f) + src[i1] * f
+        if out.shape[0] < FRAMES:
+            out = np.concatenate([out, np.full((FRAMES - out.shape[0], N_MELS), self.floor)])
+        # Pitch: stretch the mel axis by a small factor (about +-1 semitone at 5 %).
+        k = np.exp(r.uniform(-self.pitch, self.pitch))
+        mpos = np.clip(np.arange(N_MELS) / k, 0, N_MELS - 1)
+        m0 = np.floor(mpos).astype(int)
+        m1 = np.minimum(m0 + 1, N_MELS - 1)
+        g = mpos - m0
+        out = out[:, m0] * (1 - g) + out[:, m1] * g
+        return out
+
+    def draw(self, i):
+        r = self.rng
+        x = self.crop(self.mels[i])
+        if r.random() < self.mix_p:
+            # Mix with another excerpt of the same genre, in the power domain.
+            j = int(r.choice(self.by_label[self.labels[i]]))
+            y = self.crop(self.mels[j])
+            a = r.uniform(0.3, 0.7)
+            x = 10 * np.log10(a * 10 ** (x / 10) + (1 - a) * 10 ** (y / 10))
+        x = x + r.uniform(-self.gain_db, self.gain_db)
+        return np.maximum(x, self.floor).astype(np.float32)
+
+
+def predict_tracks(model, mels, mean, std, batch=64):
+    """Mean segment probabilities per track (the engine's track result) with a torch model."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for mel in mels:
+            seg = (segments(mel) - mean) / std
+            xs = torch.from_numpy(seg[:, None].astype(np.float32))
+            p = torch.cat([torch.softmax(model(xs[i:i + batch]), 1) for i in range(0, len(xs), batch)])
+            out.append(p.mean(0).numpy())
+    return np.stack(out)
+
+
+def train(mels, y, n_classes, epochs, seed, val_mels=None, val_y=None, passes=2, log=None):
+    """mels: list of [T, M] dB arrays. Returns (model, mean, std, history[(ll, acc, probs)])."""
+    torch.manual_seed(seed)
+    mean, std = band_stats(mels)
+    aug = Augmenter(mels, y, seed)
+    rng = np.random.default_rng(seed + 1)
+    model = CNN(n_classes)
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    steps = epochs * ((passes * len(mels) + BATCH - 1) // BATCH)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR * 3, total_steps=steps, pct_start=0.2)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
+    yt = np.asarray(y)
+    hist = []
+    for ep in range(epochs):
+        model.train()
+        order = np.concatenate([rng.permutation(len(mels)) for _ in range(passes)])
+        tot = 0.0
+        for b in range(0, len(order), BATCH):
+            idx = order[b:b + BATCH]
+            xb = np.stack([aug.draw(i) for i in idx])
+            xb = torch.from_numpy(((xb - mean) / std)[:, None].astype(np.float32))
+            opt.zero_grad()
+            loss = loss_fn(model(xb), torch.from_numpy(yt[idx].astype(np.int64)))
+            loss.backward()
+            opt.step()
+            sched.step()
+            tot += float(loss) * len(idx)
+        msg = "epoch %d loss %.3f" % (ep + 1, tot / len(order))
+        if val_mels is not None:
+            p = predict_tracks(model, val_mels, mean, std)
+            vy = np.asarray(val_y)
+            ll = float(-np.mean(np.log(np.maximum(p[np.arange(len(vy)), vy], 1e-12))))
+            acc = float(np.mean(p.argmax(1) == vy))
+            hist.append((ll, acc, p))
+            msg += " val ll %.3f acc %.3f" % (ll, acc)
+        if log:
+            log(msg)
+    model.eval()
+    return model, mean, std, hist
+
+
+def export_layers(model):
+    """Folds batch-norm into the convolutions and converts to the engine's NHWC layer list."""
+    def fold(conv, bn):
+        g = (bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach().numpy().astype(np.float64)
+        w = conv.weight.detach().numpy().astype(np.float64) * g[:, None, None, None]
+        b = bn.bias.detach().numpy() - bn.running_mean.detach().numpy() * g
+        return w.transpose(0, 2, 3, 1).astype(np.float32), b.astype(np.float32)  # OIHW -> OHWI
+
+    w1, b1 = fold(model.conv1, model.bn1)
+    w2, b2 = fold(model.conv2, model.bn2)
+    c, h, w = model.map_shape
+    fc1 = model.fc1.weight.detach().numpy()
+    # torch flattens (c, h, w); the engine flattens NHWC as (h, w, c).
+    fc1 = fc1.reshape(-1, c, h, w).transpose(0, 2, 3, 1).reshape(fc1.shape[0], -1)
+    return [
+        {"kind": "conv2d", "weight": w1, "bias": b1, "kernel": (3, 3), "pad": (1, 1, 1, 1), "act": "relu"},
+        {"kind": "maxpool", "kernel": (4, 2), "stride": (4, 2)},
+        {"kind": "conv2d", "weight": w2, "bias": b2, "kernel": (3, 5), "pad": (1, 2, 1, 2), "act": "relu"},
+        {"kind": "maxpool", "kernel": (4, 2), "stride": (4, 2)},
+        {"kind": "flatten"},
+        {"kind": "dense", "weight": fc1.astype(np.float32),
+         "bias": model.fc1.bias.detach().numpy().astype(np.float32), "act": "relu"},
+        {"kind": "dense", "weight": model.fc2.weight.detach().numpy().astype(np.float32),
+         "bias": model.fc2.bias.detach().numpy().astype(np.float32), "act": "none"},
+        {"kind": "softmax"},
+    ]
