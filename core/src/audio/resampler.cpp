@@ -1,7 +1,7 @@
 // Kaiser-windowed sinc resampler. For a reduced ratio L/M = out/in with a small L, the L filter phases
-// are tabulated (polyphase); otherwise each output's taps are interpolated from a finely sampled kernel.
-// Both paths share one design: passband to 0.9 x the lower Nyquist, stopband from the lower Nyquist,
-// designed for 96 dB attenuation.
+// are tabulated exactly (polyphase); otherwise a table of kMaxPhases phases is interpolated linearly
+// between the two phases around each output's position. One design for both: passband to 0.9 x the
+// lower Nyquist, stopband from the lower Nyquist, designed for 96 dB attenuation.
 #include "melgenre/resampler.hpp"
 
 #include <algorithm>
@@ -16,7 +16,7 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kAttenuationDb = 96.0;
 constexpr double kPassbandEdge = 0.9;        // of the lower Nyquist
 constexpr size_t kMaxTableFloats = 1 << 21;  // 8 MB of polyphase taps at most
-constexpr int kFineStepsPerUnit = 1024;      // kernel samples per input sample when interpolating
+constexpr int64_t kMaxPhases = 4096;         // phases tabulated when L is larger (then interpolated)
 constexpr int kMaxRate = 1000000;
 constexpr size_t kLanes = 8;                 // taps are padded to a multiple of this for the dot product
 
@@ -77,9 +77,9 @@ struct Resampler::State {
   KernelDesign kernel;
   int64_t history = 0;       // inputs before n0 that an output uses (K-1)
   size_t taps = 0;           // inputs per output, padded to kLanes
-  std::vector<float> table;  // polyphase taps [phase][tap], or empty
-  std::vector<float> fine;   // kernel sampled every 1/kFineStepsPerUnit input samples, t >= 0
-  std::vector<float> scratch;
+  int64_t phases = 1;        // rows of `table` that cover [0, 1) input samples
+  bool exact = true;         // rows are the L exact phases (else `phases` + 1 rows interpolated)
+  std::vector<float> table;  // taps [row][tap]
 
   // Stream position.
   std::vector<float> buffer;  // inputs from absolute index buffer_start on
@@ -96,19 +96,15 @@ struct Resampler::State {
     inputs = outputs = 0;
   }
 
-  float fine_kernel(double t) const {
-    const double pos = std::fabs(t) * kFineStepsPerUnit;
-    const size_t i = size_t(pos);
-    if (i + 1 >= fine.size()) return 0.0f;
-    const float f = float(pos - double(i));
-    return fine[i] + f * (fine[i + 1] - fine[i]);
-  }
-
-  const float* taps_for_phase(int64_t phase) {
-    if (!table.empty()) return table.data() + size_t(phase) * taps;
-    const double frac = double(phase) / double(up);
-    for (size_t j = 0; j < taps; ++j) scratch[j] = fine_kernel(frac + double(history) - double(j));
-    return scratch.data();
+  float output_at(const float* x, int64_t phase) const {
+    if (exact) return dot(x, table.data() + size_t(phase) * taps, taps);
+    // Position between two tabulated phases: blend their outputs (same as blending the taps).
+    const double pos = double(phase) * double(phases) / double(up);
+    const int64_t row = int64_t(pos);
+    const float a = float(pos - double(row));
+    const float y0 = dot(x, table.data() + size_t(row) * taps, taps);
+    const float y1 = dot(x, table.data() + size_t(row + 1) * taps, taps);
+    return y0 + a * (y1 - y0);
   }
 
   // Emits every output whose taps lie inside the buffer, stopping at `limit` outputs in total.
@@ -116,7 +112,7 @@ struct Resampler::State {
     const int64_t end = buffer_start + int64_t(buffer.size());
     while (outputs < limit && next_base - history + int64_t(taps) <= end) {
       const float* x = buffer.data() + (next_base - history - buffer_start);
-      out.push_back(dot(x, taps_for_phase(next_phase), taps));
+      out.push_back(output_at(x, next_phase));
       ++outputs;
       next_phase += down;
       next_base += next_phase / up;
@@ -153,19 +149,16 @@ Expected<Resampler> Resampler::create(int in_rate, int out_rate) {
   s->history = reach - 1;
   s->taps = (size_t(2 * reach) + kLanes - 1) / kLanes * kLanes;
 
-  if (size_t(s->up) * s->taps <= kMaxTableFloats) {
-    s->table.resize(size_t(s->up) * s->taps);
-    for (int64_t p = 0; p < s->up; ++p) {
-      const double frac = double(p) / double(s->up);
-      for (size_t j = 0; j < s->taps; ++j) {
-        s->table[size_t(p) * s->taps + j] = float(s->kernel(frac + double(s->history) - double(j)));
-      }
+  s->exact = size_t(s->up) * s->taps <= kMaxTableFloats;
+  // Interpolated rows: as many as the memory cap allows (wide kernels of big down-ratios need fewer).
+  s->phases = s->exact ? s->up : std::max<int64_t>(2, std::min<int64_t>(kMaxPhases, int64_t(kMaxTableFloats / s->taps) - 1));
+  const int64_t rows = s->exact ? s->phases : s->phases + 1;
+  s->table.resize(size_t(rows) * s->taps);
+  for (int64_t p = 0; p < rows; ++p) {
+    const double frac = double(p) / double(s->phases);
+    for (size_t j = 0; j < s->taps; ++j) {
+      s->table[size_t(p) * s->taps + j] = float(s->kernel(frac + double(s->history) - double(j)));
     }
-  } else {
-    const size_t n = size_t(std::ceil(s->kernel.half_width * kFineStepsPerUnit)) + 2;
-    s->fine.resize(n);
-    for (size_t i = 0; i < n; ++i) s->fine[i] = float(s->kernel(double(i) / kFineStepsPerUnit));
-    s->scratch.resize(s->taps);
   }
   s->restart();
   return Resampler(std::move(s));
