@@ -1,10 +1,85 @@
-// Placeholder until this benchmark lands (owned by the helper implementing it).
+// `melgenre bench summary FILE`: time one 57-feature GTZAN row (1 thread, state built once, decode
+// excluded), then the median time of each stage over the same runs.
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
 #include "bench.hpp"
 #include "commands.hpp"
+#include "melgenre/audio.hpp"
+#include "melgenre/summary.hpp"
+
 namespace melgenre::cli {
-int run_bench_summary(int, char**) {
-  std::fprintf(stderr, "melgenre bench: not built yet\n");
-  return kExitUsage;
+
+int run_bench_summary(int argc, char** argv) {
+  auto parsed = parse_args(argc, argv, {{"runs"}});
+  if (!parsed) {
+    std::fprintf(stderr, "melgenre bench summary: %s\n", parsed.error().message.c_str());
+    return kExitUsage;
+  }
+  if (parsed->has("help")) {
+    std::printf("usage: melgenre bench summary [--runs N] FILE\n\n"
+                "Times the 57-feature GTZAN summary row of the clip (decoded at 22050 Hz; 1 thread; decode\n"
+                "excluded): median, p10 and p90 of the whole row, then the median of each stage.\n");
+    return kExitOk;
+  }
+  auto runs = parsed->int_or("runs", 20, 1, 100000);
+  if (!runs) {
+    std::fprintf(stderr, "melgenre bench summary: %s\n", runs.error().message.c_str());
+    return kExitUsage;
+  }
+  if (parsed->positional().size() != 1) {
+    std::fprintf(stderr, "melgenre bench summary: expected one audio FILE (see --help)\n");
+    return kExitUsage;
+  }
+  const std::string path = parsed->positional()[0];
+  DecodeOptions options;
+  options.target_rate = 22050;
+  auto audio = decode_file(path, options);
+  if (!audio) {
+    std::fprintf(stderr, "melgenre bench summary: %s\n", audio.error().message.c_str());
+    return kExitBadInput;
+  }
+  auto extractor = SummaryExtractor::create();
+  if (!extractor) {
+    std::fprintf(stderr, "melgenre bench summary: %s\n", extractor.error().message.c_str());
+    return kExitBadInput;
+  }
+  std::vector<double> row;
+  auto first = extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row);
+  if (!first) {
+    std::fprintf(stderr, "melgenre bench summary: %s: %s\n", path.c_str(), first.error().message.c_str());
+    return kExitBadInput;
+  }
+
+  std::printf("%s: %.2f s at 22050 Hz, 1 thread\n", path.c_str(), audio->duration_seconds());
+  const Timing whole = time_runs(
+      [&] { (void)extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row); },
+      *runs);
+  std::printf("%-28s %10s %10s %10s %6s\n", "stage", "median ms", "p10 ms", "p90 ms", "runs");
+  std::printf("%-28s %10.3f %10.3f %10.3f %6d\n", "summary row (57 values)", whole.median_ms, whole.p10_ms,
+              whole.p90_ms, whole.runs);
+
+  // Per-stage medians over separate instrumented runs.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<double>> stage_ms;
+  std::vector<SummaryStageTime> timings;
+  for (int r = 0; r < std::max(*runs, 5); ++r) {
+    (void)extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row, &timings);
+    for (const auto& t : timings) {
+      if (!stage_ms.count(t.stage)) order.push_back(t.stage);
+      stage_ms[t.stage].push_back(t.ms);
+    }
+  }
+  for (const auto& name : order) {
+    auto& v = stage_ms[name];
+    std::sort(v.begin(), v.end());
+    std::printf("  %-26s %10.3f\n", name.c_str(), v[v.size() / 2]);
+  }
+  return kExitOk;
 }
+
 }  // namespace melgenre::cli
