@@ -177,3 +177,34 @@ TEST_CASE("bad STFT parameters are errors, not crashes") {
   std::vector<float> short_signal(100, 0.1f);
   CHECK_FALSE(fx->compute(short_signal.data(), short_signal.size(), m).ok());  // shorter than one frame
 }
+
+TEST_CASE("4-lane FFT blocks give bit-identical results to single frames") {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.f, 0.2f);
+  std::vector<float> y(9000);
+  for (auto& v : y) v = noise(rng);
+  for (PadMode pad : {PadMode::constant, PadMode::reflect})
+    for (int n_fft : {2048, 512, 30}) {
+      StftParams p;
+      p.n_fft = n_fft;
+      p.hop = n_fft / 4 + 1;
+      p.pad = pad;
+      auto stft = Stft::create(p);
+      REQUIRE(stft.ok());
+      const int frames = stft->n_frames(y.size());
+      const int bins = stft->n_bins();
+      FeatureMatrix block;
+      stft->power(y.data(), y.size(), block);  // blocks of 4 plus a partial block
+      std::vector<float> single(static_cast<size_t>(bins));
+      int mismatches = 0;
+      for (int t = 0; t < frames; ++t) {
+        stft->frame_power(y.data(), y.size(), t, single.data());
+        for (int k = 0; k < bins; ++k) mismatches += single[size_t(k)] != block.at(t, k);
+      }
+      INFO("n_fft " << n_fft << ", " << frames << " frames");
+      CHECK(mismatches == 0);
+      std::vector<float> part(static_cast<size_t>(3 * bins));  // an odd block in the middle
+      stft->power_frames(y.data(), y.size(), 5, 3, part.data());
+      for (int k = 0; k < bins; ++k) CHECK(part[size_t(2 * bins + k)] == block.at(7, k));
+    }
+}

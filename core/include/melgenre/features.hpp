@@ -52,6 +52,10 @@ class Stft {
   void frame_power(const float* y, size_t n, int t, float* out);
   void frame_magnitude(const float* y, size_t n, int t, float* out);
   void frame_complex(const float* y, size_t n, int t, std::complex<float>* out);
+  // Frames [t0, t0 + count) into count consecutive rows of n_bins() values. Runs 4 frames per SIMD FFT
+  // (bit-identical to the one-frame calls); the fast path for callers that stream blocks of frames.
+  void power_frames(const float* y, size_t n, int t0, int count, float* out);
+  void magnitude_frames(const float* y, size_t n, int t0, int count, float* out);
 
  private:
   struct State;

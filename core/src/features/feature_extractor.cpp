@@ -1,5 +1,6 @@
 // Samples -> feature matrix as the recipe says. Frames are streamed (FFT -> power -> mel in one pass per
 // frame) so no full-resolution spectrogram is ever held for mel/MFCC.
+#include <algorithm>
 #include <string>
 
 #include "melgenre/features.hpp"
@@ -11,11 +12,12 @@ struct FeatureExtractor::State {
   Stft stft;
   MelFilterbank mel;  // unused for FeatureKind::stft
   Dct dct;            // unused unless FeatureKind::mfcc
-  std::vector<float> power;  // one frame of |X|^2
+  static constexpr int kBlock = 4;  // frames per SIMD FFT
+  std::vector<float> power;  // kBlock frames of |X|^2
   FeatureMatrix mel_db;      // MFCC only: the dB mel spectrogram before the DCT
 
   State(const FeatureRecipe& r, Stft s, MelFilterbank m, Dct d)
-      : recipe(r), stft(std::move(s)), mel(std::move(m)), dct(std::move(d)), power(size_t(stft.n_bins())) {}
+      : recipe(r), stft(std::move(s)), mel(std::move(m)), dct(std::move(d)), power(size_t(stft.n_bins()) * kBlock) {}
 };
 
 FeatureExtractor::FeatureExtractor(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -75,15 +77,17 @@ Expected<void> FeatureExtractor::compute(const float* y, size_t n, FeatureMatrix
 
   if (r.kind == FeatureKind::stft) {
     out.resize(frames, s.stft.n_bins());
-    for (int t = 0; t < frames; ++t) s.stft.frame_magnitude(y, n, t, out.frame(t));
+    s.stft.magnitude_frames(y, n, 0, frames, out.data.data());
     return {};
   }
 
   FeatureMatrix& mel = r.kind == FeatureKind::mfcc ? s.mel_db : out;
   mel.resize(frames, r.n_mels);
-  for (int t = 0; t < frames; ++t) {
-    s.stft.frame_power(y, n, t, s.power.data());
-    s.mel.apply_frame(s.power.data(), mel.frame(t));
+  const size_t bins = size_t(s.stft.n_bins());
+  for (int t = 0; t < frames; t += State::kBlock) {
+    const int count = std::min(State::kBlock, frames - t);
+    s.stft.power_frames(y, n, t, count, s.power.data());
+    for (int j = 0; j < count; ++j) s.mel.apply_frame(s.power.data() + size_t(j) * bins, mel.frame(t + j));
   }
   if (r.kind == FeatureKind::mel) {
     if (r.db != DbMode::none)
