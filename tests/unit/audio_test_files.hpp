@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -18,7 +19,9 @@ inline void put_le(Bytes& b, uint64_t v, int n) {
 inline void put_be(Bytes& b, uint64_t v, int n) {
   for (int i = n - 1; i >= 0; --i) b.push_back(uint8_t(v >> (8 * i)));
 }
-inline void put_tag(Bytes& b, const char* tag) { b.insert(b.end(), tag, tag + 4); }
+inline void put_tag(Bytes& b, const char* tag) {
+  for (int i = 0; i < 4; ++i) b.push_back(uint8_t(tag[i]));
+}
 
 // Integer samples (already in the file's code space) as n-byte little/big-endian words.
 inline Bytes int_samples(const std::vector<int64_t>& codes, int bytes, bool big_endian = false) {
@@ -147,6 +150,29 @@ inline Bytes read_file(const std::string& path) {
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) b.insert(b.end(), buf, buf + n);
   std::fclose(f);
+  return b;
+}
+
+#ifndef __EMSCRIPTEN__
+// Encodes `in_path` with ffmpeg (native tests only: the tests cannot encode MP3/Vorbis themselves).
+// Returns false when ffmpeg is missing or fails.
+inline bool have_ffmpeg() { return std::system("ffmpeg -version > /dev/null 2>&1") == 0; }
+inline bool ffmpeg_encode(const std::string& in_path, const std::string& out_path, const std::string& codec_args) {
+  const std::string cmd = "ffmpeg -nostdin -hide_banner -loglevel error -y -i '" + in_path + "' " + codec_args +
+                          " '" + out_path + "' > /dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+#endif
+
+// MPEG-1 layer III mono frames at 44.1 kHz, 128 kbps, whose side info and main data are all zero:
+// a valid stream of silence, 1152 samples per frame, that any build can make without an encoder.
+inline Bytes silent_mp3_frames(int frames) {
+  Bytes b;
+  for (int f = 0; f < frames; ++f) {
+    const uint8_t header[4] = {0xFF, 0xFB, 0x90, 0xC4};
+    b.insert(b.end(), header, header + 4);
+    b.resize(b.size() + 417 - 4, 0);  // 144 * 128000 / 44100 = 417 bytes per frame, no padding
+  }
   return b;
 }
 

@@ -26,6 +26,46 @@ uint64_t id3v2_size(const uint8_t* p, size_t n) {
   return 10 + body + (footer ? 10 : 0);
 }
 
+// What a LAME/Xing "info" frame (the first frame of most encoded files) says about the stream.
+struct GaplessInfo {
+  bool present = false;       // the first frame is an info frame, not audio
+  uint64_t frames = 0;        // MPEG frames in the stream, 0 if not stated
+  int encoder_delay = -1;     // samples the encoder prepended (LAME tag), -1 if unknown
+  int encoder_padding = 0;    // samples it appended
+};
+
+constexpr int kDecoderDelay = 529;  // the MPEG synthesis delay every standard decoder adds (as mpg123 trims)
+
+GaplessInfo parse_info_frame(const uint8_t* f, size_t n) {
+  GaplessInfo g;
+  if (n < 4 || f[0] != 0xFF || (f[1] & 0xE0) != 0xE0) return g;
+  const bool mpeg1 = (f[1] & 0x18) == 0x18;
+  const bool mono = (f[3] & 0xC0) == 0xC0;
+  const bool crc = (f[1] & 1) == 0;
+  const size_t side_info = mpeg1 ? (mono ? 17 : 32) : (mono ? 9 : 17);
+  size_t at = 4 + (crc ? 2 : 0) + side_info;
+  if (at + 8 > n || !(std::memcmp(f + at, "Xing", 4) == 0 || std::memcmp(f + at, "Info", 4) == 0)) return g;
+  g.present = true;
+  const uint32_t flags = load_be32(f + at + 4);
+  at += 8;
+  if (flags & 1) {
+    if (at + 4 > n) return g;
+    g.frames = load_be32(f + at);
+    at += 4;
+  }
+  if (flags & 2) at += 4;    // byte count
+  if (flags & 4) at += 100;  // seek table
+  if (flags & 8) at += 4;    // quality
+  // LAME extension: 9-byte encoder name, ..., then 12-bit delay and 12-bit padding at offset 21.
+  if (at + 24 <= n && (std::memcmp(f + at, "LAME", 4) == 0 || std::memcmp(f + at, "Lavc", 4) == 0 ||
+                       std::memcmp(f + at, "Lavf", 4) == 0)) {
+    const uint8_t* d = f + at + 21;
+    g.encoder_delay = (d[0] << 4) | (d[1] >> 4);
+    g.encoder_padding = ((d[1] & 0x0F) << 8) | d[2];
+  }
+  return g;
+}
+
 class Mp3Decoder final : public Decoder {
  public:
   explicit Mp3Decoder(std::unique_ptr<ByteSource> source) : source_(std::move(source)), window_(kWindowBytes) {
@@ -48,9 +88,26 @@ class Mp3Decoder final : public Decoder {
       if (auto s = source_->seek(offset); !s) return s.error();
     }
     if (auto s = source_->seek(offset); !s) return s.error();
+    if (auto r = refill(); !r) return r.error();
+    const GaplessInfo gapless = parse_info_frame(window_.data(), window_len_);
     auto first = decode_next_frame();
     if (!first) return first.error();
     if (!*first) return corrupt(*source_, "no valid MPEG audio frame found");
+    if (gapless.present) {
+      // Like mpg123 (librosa's MP3 path): drop the info frame, the encoder and decoder delays, and the
+      // encoder's padding at the end, so the samples line up with the encoded original.
+      const uint64_t per_frame = pcm_frames_;
+      pcm_pos_ = pcm_frames_;
+      if (gapless.encoder_delay >= 0) {
+        skip_ = uint64_t(gapless.encoder_delay) + kDecoderDelay;
+        const uint64_t coded = gapless.frames * per_frame;
+        const uint64_t trim = uint64_t(gapless.encoder_delay) + uint64_t(gapless.encoder_padding);
+        if (gapless.frames > 0 && coded > trim) {
+          remaining_ = coded - trim;
+          info_.frames = remaining_;
+        }
+      }
+    }
     return {};
   }
 
@@ -58,13 +115,19 @@ class Mp3Decoder final : public Decoder {
 
   Expected<size_t> read(float* mono, size_t max_frames) override {
     size_t written = 0;
-    while (written < max_frames) {
+    while (written < max_frames && remaining_ > 0) {
       if (pcm_pos_ == pcm_frames_) {
         auto more = decode_next_frame();
         if (!more) return more.error();
         if (!*more) break;
       }
-      const size_t n = std::min(max_frames - written, pcm_frames_ - pcm_pos_);
+      if (skip_ > 0) {
+        const size_t skipped = size_t(std::min<uint64_t>(skip_, pcm_frames_ - pcm_pos_));
+        pcm_pos_ += skipped;
+        skip_ -= skipped;
+        continue;
+      }
+      const size_t n = size_t(std::min<uint64_t>({max_frames - written, pcm_frames_ - pcm_pos_, remaining_}));
       const float* p = pcm_ + pcm_pos_ * size_t(pcm_channels_);
       if (pcm_channels_ == 1) {
         std::memcpy(mono + written, p, n * sizeof(float));
@@ -73,6 +136,7 @@ class Mp3Decoder final : public Decoder {
       }
       written += n;
       pcm_pos_ += n;
+      remaining_ -= n;
     }
     return written;
   }
@@ -127,6 +191,8 @@ class Mp3Decoder final : public Decoder {
   float pcm_[MINIMP3_MAX_SAMPLES_PER_FRAME];
   int pcm_channels_ = 1;
   size_t pcm_frames_ = 0, pcm_pos_ = 0;
+  uint64_t skip_ = 0;                // samples still to drop at the start (gapless)
+  uint64_t remaining_ = UINT64_MAX;  // samples still to deliver (gapless end), else unlimited
 };
 
 }  // namespace
