@@ -198,15 +198,16 @@ Expected<void> VulkanNetwork::record(int batch) {
     step.push[0] = uint32_t(total);
     const size_t groups = (total + kWorkGroupSize - 1) / kWorkGroupSize;
     const uint32_t gx = uint32_t(std::min<size_t>(groups, max_x));
-    const uint32_t gy = uint32_t((groups + gx - 1) / gx);
-    if (gy > limits.maxComputeWorkGroupCount[1])
+    const uint32_t gz = uint32_t((groups + gx - 1) / gx);
+    const uint32_t gy = step.channel_blocks;
+    if (gz > limits.maxComputeWorkGroupCount[2] || gy > limits.maxComputeWorkGroupCount[1])
       return make_error(Status::resource_limit, "vulkan: " + step.layer + " needs more work groups than the device has");
     vkCmdBindPipeline(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, d.pipeline);
     vkCmdBindDescriptorSets(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, kernels_->pipeline_layout(), 0, 1, &d.set, 0,
                             nullptr);
     vkCmdPushConstants(commands_, kernels_->pipeline_layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
                        step.push_words * sizeof(uint32_t), step.push.data());
-    vkCmdDispatch(commands_, gx, gy, 1);
+    vkCmdDispatch(commands_, gx, gy, gz);
     // Each dispatch reads what the previous one wrote; the last one's result is read by the host.
     const bool last = &d == &dispatches_.back();
     VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};

@@ -23,7 +23,8 @@ struct Step {
   std::string shader;              // shaders/<shader>.comp
   std::array<uint32_t, 32> push{};  // push[0] (the invocation count) is filled per run
   uint32_t push_words = 1;
-  size_t invocations_per_item = 0;
+  size_t invocations_per_item = 0;  // along x (spilling into z)
+  uint32_t channel_blocks = 1;      // work groups along y (conv2d: blocks of 8 output channels)
   size_t output_per_item = 0;      // floats
   bool layout_only = false;        // flatten: no work unless the result must move to another buffer
   std::string layer;               // "layer 3 (conv2d)" for messages

@@ -1,6 +1,7 @@
-// Shared by every melgenre compute shader: one invocation per output element, a 2-D dispatch when the
-// element count exceeds the 1-D work-group limit, and three storage buffers bound the same way for all
-// operators (input activations, output activations, packed parameters as raw 32-bit words).
+// Shared by every melgenre compute shader: one invocation per output element (conv2d: per position, with
+// the work-group's y index choosing a block of output channels), work groups spilling into z when the
+// count exceeds the x limit, and three storage buffers bound the same way for all operators (input
+// activations, output activations, packed parameters as raw 32-bit words).
 layout(local_size_x = 64) in;
 
 layout(std430, set = 0, binding = 0) readonly buffer InputBuffer { float x[]; };
@@ -8,7 +9,7 @@ layout(std430, set = 0, binding = 1) writeonly buffer OutputBuffer { float y[]; 
 layout(std430, set = 0, binding = 2) readonly buffer ParamBuffer { uint params[]; };
 
 uint global_index() {
-  return gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
+  return gl_GlobalInvocationID.x + gl_GlobalInvocationID.z * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
 }
 
 // Float tensors are stored as their bit patterns, int tensors (int8 widened, int32) as two's complement.
