@@ -107,8 +107,28 @@ void requantize_block(const Int8GemmWeights& w, int block, const int32_t* acc, i
   for (int j = 0; j < n; ++j) out[c0 + j] = requantize_one(acc[j], w.multiplier[c0 + j], w.out_zero, w.qmin, w.qmax);
 }
 
+void requantize_row(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out) {
+  switch (w.isa) {
+    case Int8Isa::avx2:
+    case Int8Isa::avxvnni: return requantize_row_avx2(w, acc, n, out);
+    case Int8Isa::wasm128: return requantize_row_wasm128(w, acc, n, out);
+    default: break;
+  }
+  for (int c = 0; c < n; ++c) out[c] = requantize_one(acc[c], w.multiplier[c], w.out_zero, w.qmin, w.qmax);
+}
+
+void max_into_i32(Int8Isa isa, int32_t* dst, const int32_t* src, int n) {
+  switch (isa) {
+    case Int8Isa::avx2:
+    case Int8Isa::avxvnni: return max_into_i32_avx2(dst, src, n);
+    case Int8Isa::wasm128: return max_into_i32_wasm128(dst, src, n);
+    default: break;
+  }
+  for (int i = 0; i < n; ++i) dst[i] = src[i] > dst[i] ? src[i] : dst[i];
+}
+
 void int8_gemm_scalar(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                      const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
+                      const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
   const int k = w.k();
   for (int b = 0; b < w.blocks; ++b) {
     for (int p = 0; p < npix; ++p) {
@@ -132,21 +152,24 @@ void int8_gemm_scalar(const Int8GemmWeights& w, const void* base, ptrdiff_t pixe
               for (int q = 0; q < 4; ++q) acc[j] += int32_t(x[i + q]) * wp[4 * j + q];
         }
       }
-      requantize_block(w, b, acc, out + p * out_stride);
+      if (acc_out)
+        std::memcpy(acc_out + size_t(p) * w.blocks * kInt8Block + size_t(b) * kInt8Block, acc, sizeof acc);
+      else
+        requantize_block(w, b, acc, out + p * out_stride);
     }
   }
 }
 
 void int8_gemm(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-               const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
+               const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
   switch (w.isa) {
-    case Int8Isa::sse41: return int8_gemm_sse41(w, base, pixel_step, npix, tap_offset, out, out_stride);
-    case Int8Isa::avx2: return int8_gemm_avx2(w, base, pixel_step, npix, tap_offset, out, out_stride);
-    case Int8Isa::avxvnni: return int8_gemm_avxvnni(w, base, pixel_step, npix, tap_offset, out, out_stride);
-    case Int8Isa::wasm128: return int8_gemm_wasm128(w, base, pixel_step, npix, tap_offset, out, out_stride);
+    case Int8Isa::sse41: return int8_gemm_sse41(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
+    case Int8Isa::avx2: return int8_gemm_avx2(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
+    case Int8Isa::avxvnni: return int8_gemm_avxvnni(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
+    case Int8Isa::wasm128: return int8_gemm_wasm128(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
     case Int8Isa::scalar: break;
   }
-  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
 }
 
 }  // namespace melgenre::simd

@@ -55,24 +55,36 @@ Int8GemmWeights pack_int8_weights(Int8Isa isa, const int8_t* weight, int cout, i
                                   int qmin, int qmax);
 
 // Computes npix output pixels of all channels into out (npix x cout int8, row stride out_stride).
-// base points to i16 or u8 activations according to the family.
+// base points to i16 or u8 activations according to the family. With acc_out, the raw int32
+// accumulators (bias included) go there instead (npix x blocks*16), for a fused max pooling that
+// requantises only the pooled maxima (requantisation is monotonic, so the result is the same).
 void int8_gemm(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-               const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride);
+               const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride,
+               int32_t* acc_out = nullptr);
 
 // Kernels per ISA (int8_gemm_*.cpp); each processes any npix, all channel blocks.
 void int8_gemm_scalar(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                      const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride);
+                      const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out);
 void int8_gemm_sse41(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                     const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride);
+                     const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out);
 void int8_gemm_avx2(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                    const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride);
+                    const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out);
 void int8_gemm_avxvnni(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride);
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out);
 void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride);
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out);
 
 // Shared tail: requantise 16 int32 accumulators of channel block b into out (only real channels).
 void requantize_block(const Int8GemmWeights& w, int block, const int32_t* acc, int8_t* out);
+// Requantises n accumulators (channel c uses multiplier[c]) into out; vectorised where the CPU allows.
+void requantize_row(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out);
+// dst[i] = max(dst[i], src[i]) over n int32 values.
+void max_into_i32(Int8Isa isa, int32_t* dst, const int32_t* src, int n);
+// Per-ISA versions of the two above (same files as the GEMM kernels).
+void requantize_row_avx2(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out);
+void requantize_row_wasm128(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out);
+void max_into_i32_avx2(int32_t* dst, const int32_t* src, int n);
+void max_into_i32_wasm128(int32_t* dst, const int32_t* src, int n);
 
 // Round half away from zero, then add zero point and clamp: the FORMAT.md rule for one value.
 inline int8_t requantize_one(int32_t acc, float multiplier, int out_zero, int qmin, int qmax) {

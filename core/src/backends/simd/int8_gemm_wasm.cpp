@@ -19,8 +19,8 @@ inline int32_t load_i32(const void* p) {
   return v;
 }
 
-void requant_store(const Int8GemmWeights& w, int b, const v128_t* acc, int8_t* out) {
-  const float* m = &w.multiplier[size_t(b) * kInt8Block];
+// Requantises 16 accumulators with multipliers m into 16 int8 at dst.
+void requant16(const Int8GemmWeights& w, const float* m, const v128_t* acc, int8_t* dst) {
   const v128_t sign = wasm_f32x4_splat(-0.f), half = wasm_f32x4_splat(0.5f);
   const v128_t lim = wasm_f32x4_splat(1e6f), nlim = wasm_f32x4_splat(-1e6f);
   const v128_t zero = wasm_i32x4_splat(w.out_zero), lo = wasm_i32x4_splat(w.qmin), hi = wasm_i32x4_splat(w.qmax);
@@ -32,22 +32,50 @@ void requant_store(const Int8GemmWeights& w, int b, const v128_t* acc, int8_t* o
     v128_t i = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(v), zero);
     r[q] = wasm_i32x4_min(wasm_i32x4_max(i, lo), hi);
   }
-  v128_t p8 = wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(r[0], r[1]), wasm_i16x8_narrow_i32x4(r[2], r[3]));
-  int c0 = b * kInt8Block;
+  wasm_v128_store(dst, wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(r[0], r[1]), wasm_i16x8_narrow_i32x4(r[2], r[3])));
+}
+
+// Pixel p of block b: requantised into out (real channels only), or raw into acc_out (fused pooling).
+void finish(const Int8GemmWeights& w, int b, const v128_t* acc, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out,
+            int p) {
+  if (acc_out) {
+    int32_t* a = acc_out + size_t(p) * w.blocks * kInt8Block + size_t(b) * kInt8Block;
+    for (int q = 0; q < 4; ++q) wasm_v128_store(a + 4 * q, acc[q]);
+    return;
+  }
+  const int c0 = b * kInt8Block;
+  int8_t* o = out + p * out_stride;
   if (c0 + kInt8Block <= w.cout) {
-    wasm_v128_store(out + c0, p8);
+    requant16(w, &w.multiplier[c0], acc, o + c0);
   } else {
     int8_t tmp[kInt8Block];
-    wasm_v128_store(tmp, p8);
-    std::memcpy(out + c0, tmp, size_t(w.cout - c0));
+    requant16(w, &w.multiplier[c0], acc, tmp);
+    std::memcpy(o + c0, tmp, size_t(w.cout - c0));
   }
 }
 
 }  // namespace
 
+void requantize_row_wasm128(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out) {
+  int c = 0;
+  for (; c + 16 <= n; c += 16) {
+    v128_t a[4];
+    for (int q = 0; q < 4; ++q) a[q] = wasm_v128_load(acc + c + 4 * q);
+    requant16(w, &w.multiplier[c], a, out + c);
+  }
+  for (; c < n; ++c) out[c] = requantize_one(acc[c], w.multiplier[c], w.out_zero, w.qmin, w.qmax);
+}
+
+void max_into_i32_wasm128(int32_t* dst, const int32_t* src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_i32x4_max(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+  for (; i < n; ++i) dst[i] = src[i] > dst[i] ? src[i] : dst[i];
+}
+
 void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
-  if (w.family != Int8Family::i16) return int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
+  if (w.family != Int8Family::i16)
+    return int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
   const int k = w.k();
   const int16_t* in = static_cast<const int16_t*>(base);
   for (int b = 0; b < w.blocks; ++b) {
@@ -77,8 +105,8 @@ void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pix
           a1[3] = wasm_i32x4_add(a1[3], wasm_i32x4_dot_i16x8(v1, w3));
         }
       }
-      requant_store(w, b, a0, out + p * out_stride);
-      if (two) requant_store(w, b, a1, out + (p + 1) * out_stride);
+      finish(w, b, a0, out, out_stride, acc_out, p);
+      if (two) finish(w, b, a1, out, out_stride, acc_out, p + 1);
     }
   }
 }
@@ -86,8 +114,14 @@ void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pix
 #else  // not wasm: never selected by best_int8_isa, kept linkable.
 
 void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
-  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
+  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
+}
+void requantize_row_wasm128(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out) {
+  for (int c = 0; c < n; ++c) out[c] = requantize_one(acc[c], w.multiplier[c], w.out_zero, w.qmin, w.qmax);
+}
+void max_into_i32_wasm128(int32_t* dst, const int32_t* src, int n) {
+  for (int i = 0; i < n; ++i) dst[i] = src[i] > dst[i] ? src[i] : dst[i];
 }
 
 #endif

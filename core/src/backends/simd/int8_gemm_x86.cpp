@@ -53,11 +53,47 @@ __attribute__((target("avx2"))) inline void requant_store_avx2(const Int8GemmWei
   }
 }
 
+// Pixel p of block b: requantised into out, or raw into acc_out (fused pooling).
+__attribute__((target("avx2"))) inline void finish_avx2(const Int8GemmWeights& w, int b, __m256i lo, __m256i hi,
+                                                        int8_t* out, ptrdiff_t out_stride, int32_t* acc_out, int p) {
+  if (acc_out) {
+    int32_t* a = acc_out + size_t(p) * w.blocks * kInt8Block + size_t(b) * kInt8Block;
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(a), lo);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(a + 8), hi);
+  } else {
+    requant_store_avx2(w, b, lo, hi, out + p * out_stride);
+  }
+}
+
 }  // namespace
+
+__attribute__((target("avx2"))) void requantize_row_avx2(const Int8GemmWeights& w, const int32_t* acc, int n,
+                                                         int8_t* out) {
+  int c = 0;
+  for (; c + 16 <= n; c += 16) {
+    __m256i a = requant8_avx2(w, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + c)), &w.multiplier[c]);
+    __m256i b = requant8_avx2(w, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + c + 8)),
+                              &w.multiplier[c + 8]);
+    __m256i p16 = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+    __m128i p8 = _mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), p8);
+  }
+  for (; c < n; ++c) out[c] = requantize_one(acc[c], w.multiplier[c], w.out_zero, w.qmin, w.qmax);
+}
+
+__attribute__((target("avx2"))) void max_into_i32_avx2(int32_t* dst, const int32_t* src, int n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(dst + i));
+    __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_max_epi32(d, s));
+  }
+  for (; i < n; ++i) dst[i] = src[i] > dst[i] ? src[i] : dst[i];
+}
 
 __attribute__((target("avx2"))) void int8_gemm_avx2(const Int8GemmWeights& w, const void* base,
                                                     ptrdiff_t pixel_step, int npix, const ptrdiff_t* tap_offset,
-                                                    int8_t* out, ptrdiff_t out_stride) {
+                                                    int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
   const int k = w.k();
   const int16_t* in = static_cast<const int16_t*>(base);
   for (int b = 0; b < w.blocks; ++b) {
@@ -92,10 +128,10 @@ __attribute__((target("avx2"))) void int8_gemm_avx2(const Int8GemmWeights& w, co
           a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(v, w1));
         }
       }
-      requant_store_avx2(w, b, a00, a01, out + p * out_stride);
-      requant_store_avx2(w, b, a10, a11, out + (p + 1) * out_stride);
-      requant_store_avx2(w, b, a20, a21, out + (p + 2) * out_stride);
-      requant_store_avx2(w, b, a30, a31, out + (p + 3) * out_stride);
+      finish_avx2(w, b, a00, a01, out, out_stride, acc_out, p);
+      finish_avx2(w, b, a10, a11, out, out_stride, acc_out, p + 1);
+      finish_avx2(w, b, a20, a21, out, out_stride, acc_out, p + 2);
+      finish_avx2(w, b, a30, a31, out, out_stride, acc_out, p + 3);
     }
     for (; p < npix; ++p) {
       __m256i a0 = bias0, a1 = bias1;
@@ -110,7 +146,7 @@ __attribute__((target("avx2"))) void int8_gemm_avx2(const Int8GemmWeights& w, co
                                 _mm256_madd_epi16(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp + 16))));
         }
       }
-      requant_store_avx2(w, b, a0, a1, out + p * out_stride);
+      finish_avx2(w, b, a0, a1, out, out_stride, acc_out, p);
     }
   }
 }
@@ -118,7 +154,7 @@ __attribute__((target("avx2"))) void int8_gemm_avx2(const Int8GemmWeights& w, co
 __attribute__((target("avx2,avxvnni"))) void int8_gemm_avxvnni(const Int8GemmWeights& w, const void* base,
                                                                ptrdiff_t pixel_step, int npix,
                                                                const ptrdiff_t* tap_offset, int8_t* out,
-                                                               ptrdiff_t out_stride) {
+                                                               ptrdiff_t out_stride, int32_t* acc_out) {
   const int k = w.k();
   const uint8_t* in = static_cast<const uint8_t*>(base);
   for (int b = 0; b < w.blocks; ++b) {
@@ -153,10 +189,10 @@ __attribute__((target("avx2,avxvnni"))) void int8_gemm_avxvnni(const Int8GemmWei
           a31 = _mm256_dpbusd_avx_epi32(a31, v, w1);
         }
       }
-      requant_store_avx2(w, b, a00, a01, out + p * out_stride);
-      requant_store_avx2(w, b, a10, a11, out + (p + 1) * out_stride);
-      requant_store_avx2(w, b, a20, a21, out + (p + 2) * out_stride);
-      requant_store_avx2(w, b, a30, a31, out + (p + 3) * out_stride);
+      finish_avx2(w, b, a00, a01, out, out_stride, acc_out, p);
+      finish_avx2(w, b, a10, a11, out, out_stride, acc_out, p + 1);
+      finish_avx2(w, b, a20, a21, out, out_stride, acc_out, p + 2);
+      finish_avx2(w, b, a30, a31, out, out_stride, acc_out, p + 3);
     }
     for (; p < npix; ++p) {
       __m256i a0 = bias0, a1 = bias1;
@@ -170,14 +206,14 @@ __attribute__((target("avx2,avxvnni"))) void int8_gemm_avxvnni(const Int8GemmWei
           a1 = _mm256_dpbusd_avx_epi32(a1, v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp + 32)));
         }
       }
-      requant_store_avx2(w, b, a0, a1, out + p * out_stride);
+      finish_avx2(w, b, a0, a1, out, out_stride, acc_out, p);
     }
   }
 }
 
 __attribute__((target("sse4.1"))) void int8_gemm_sse41(const Int8GemmWeights& w, const void* base,
                                                        ptrdiff_t pixel_step, int npix, const ptrdiff_t* tap_offset,
-                                                       int8_t* out, ptrdiff_t out_stride) {
+                                                       int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
   const int k = w.k();
   const int16_t* in = static_cast<const int16_t*>(base);
   for (int b = 0; b < w.blocks; ++b) {
@@ -206,7 +242,10 @@ __attribute__((target("sse4.1"))) void int8_gemm_sse41(const Int8GemmWeights& w,
       for (int r = 0; r < (two ? 2 : 1); ++r) {
         alignas(16) int32_t acc[kInt8Block];
         for (int q = 0; q < 4; ++q) _mm_store_si128(reinterpret_cast<__m128i*>(acc + 4 * q), a[r][q]);
-        requantize_block(w, b, acc, out + (p + r) * out_stride);
+        if (acc_out)
+          std::memcpy(acc_out + size_t(p + r) * w.blocks * kInt8Block + size_t(b) * kInt8Block, acc, sizeof acc);
+        else
+          requantize_block(w, b, acc, out + (p + r) * out_stride);
       }
     }
   }
@@ -214,17 +253,24 @@ __attribute__((target("sse4.1"))) void int8_gemm_sse41(const Int8GemmWeights& w,
 
 #else  // not x86: never selected by best_int8_isa, kept linkable.
 
+void requantize_row_avx2(const Int8GemmWeights& w, const int32_t* acc, int n, int8_t* out) {
+  for (int c = 0; c < n; ++c) out[c] = requantize_one(acc[c], w.multiplier[c], w.out_zero, w.qmin, w.qmax);
+}
+void max_into_i32_avx2(int32_t* dst, const int32_t* src, int n) {
+  for (int i = 0; i < n; ++i) dst[i] = src[i] > dst[i] ? src[i] : dst[i];
+}
+
 void int8_gemm_avx2(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                    const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
-  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+                    const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
+  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
 }
 void int8_gemm_avxvnni(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
-  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+                       const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
+  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
 }
 void int8_gemm_sse41(const Int8GemmWeights& w, const void* base, ptrdiff_t pixel_step, int npix,
-                     const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride) {
-  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride);
+                     const ptrdiff_t* tap_offset, int8_t* out, ptrdiff_t out_stride, int32_t* acc_out) {
+  int8_gemm_scalar(w, base, pixel_step, npix, tap_offset, out, out_stride, acc_out);
 }
 
 #endif

@@ -1,6 +1,7 @@
 #include "backends/simd/simd_network.hpp"
 
 #include "backends/backend_factories.hpp"
+#include "backends/simd/convert.hpp"
 #include "model/network_shapes.hpp"
 
 #include <algorithm>
@@ -63,7 +64,7 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
   ItemShape cur = net->input_;
   bool int8 = false;
   QuantParams q;
-  size_t max_act = cur.size(), max_padded_bytes = 0, max_scratch_bytes = 0;
+  size_t max_act = cur.size(), max_padded_bytes = 0, scratch_bytes = 0;
   const size_t elem8 = family == Int8Family::i16 ? 2 : 1;
 
   for (size_t li = 0; li < network.layers.size(); ++li) {
@@ -97,6 +98,7 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
         if (quantised != int8)
           return layer_error(li, L, quantised ? "int8 weights need int8 input (a quantize layer before)"
                                               : "float weights need float input (a dequantize layer before)");
+        size_t im2col_bytes = 0;
         if (quantised) {
           if (!tensor_is(L.weight_scale, DType::f32, size_t(cout)))
             return layer_error(li, L, "weight_scale must be f32 [Cout]");
@@ -105,22 +107,55 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
           std::vector<float> mult(cout);
           for (int c = 0; c < cout; ++c) mult[c] = q.scale * L.weight_scale->f32[c] / L.quant.scale;
           const int qmin = L.act == Activation::relu ? std::max(-128, L.quant.zero) : -128;
-          s.im2col = cin < kIm2colBelowChannels;
-          if (s.im2col) {
+          const int32_t* bias = L.bias ? L.bias->i32.data() : nullptr;
+          s.im2col = cin > 1 && cin < kIm2colBelowChannels;
+          if (cin == 1) {
+            // Row windows: weight [cout][kh][kw][1] is [cout][taps = kh][kw] with cp >= kw per tap.
+            s.cp = round_up4(kw);
+            s.pad_cs = 1;
+            s.pad_w = wp + (s.cp - kw);
+            for (int i = 0; i < kh; ++i) s.taps.push_back(ptrdiff_t(i) * s.pad_w);
+            s.w8 = pack_int8_weights(isa, L.weight->i8.data(), cout, kh, kw, s.cp, bias, mult.data(), q.zero,
+                                     L.quant.zero, qmin, 127);
+          } else if (s.im2col) {
             s.cp = round_up4(kh * kw * cin);
+            s.pad_cs = cin;
+            s.pad_w = wp;
             s.taps = {0};
-            s.w8 = pack_int8_weights(isa, L.weight->i8.data(), cout, 1, kh * kw * cin, s.cp,
-                                     L.bias ? L.bias->i32.data() : nullptr, mult.data(), q.zero, L.quant.zero, qmin, 127);
-            max_scratch_bytes = std::max(max_scratch_bytes, size_t(s.out.w) * s.cp * elem8);
+            s.w8 = pack_int8_weights(isa, L.weight->i8.data(), cout, 1, kh * kw * cin, s.cp, bias, mult.data(),
+                                     q.zero, L.quant.zero, qmin, 127);
+            im2col_bytes = size_t(s.out.w) * s.cp * elem8;
           } else {
             s.cp = round_up4(cin);
+            s.pad_cs = s.cp;
+            s.pad_w = wp;
             for (int i = 0; i < kh; ++i)
               for (int j = 0; j < kw; ++j) s.taps.push_back(ptrdiff_t(i * wp + j) * s.cp);
-            s.w8 = pack_int8_weights(isa, L.weight->i8.data(), cout, kh * kw, cin, s.cp,
-                                     L.bias ? L.bias->i32.data() : nullptr, mult.data(), q.zero, L.quant.zero, qmin, 127);
-            max_padded_bytes = std::max(max_padded_bytes, size_t(hp) * wp * s.cp * elem8 * max_batch);
+            s.w8 = pack_int8_weights(isa, L.weight->i8.data(), cout, kh * kw, cin, s.cp, bias, mult.data(), q.zero,
+                                     L.quant.zero, qmin, 127);
           }
+          max_padded_bytes = std::max(max_padded_bytes, size_t(hp) * s.pad_w * s.pad_cs * elem8);
           s.out_q = L.quant;
+          // Fuse a following max pooling (valid because every multiplier is >= 0: monotonic requantisation).
+          const bool monotonic = std::all_of(mult.begin(), mult.end(), [](float m) { return m >= 0.f; });
+          if (monotonic && li + 1 < network.layers.size() && network.layers[li + 1].kind == LayerKind::maxpool) {
+            const Layer& P = network.layers[li + 1];
+            PoolGeometry g;
+            g.h = s.out.h, g.w = s.out.w, g.c = cout;
+            g.kh = P.kernel_h, g.kw = P.kernel_w, g.sh = P.stride_h, g.sw = P.stride_w;
+            if (g.kh >= 1 && g.kw >= 1 && g.sh >= 1 && g.sw >= 1 && g.kh <= g.h && g.kw <= g.w) {
+              g.oh = (g.h - g.kh) / g.sh + 1;
+              g.ow = (g.w - g.kw) / g.sw + 1;
+              s.fuse_pool = true;
+              s.fpool = g;
+              s.conv_out = s.out;
+              s.out = ItemShape{g.oh, g.ow, cout, false};
+              const size_t row = size_t(s.conv_out.w) * s.w8.blocks * kInt8Block * sizeof(int32_t);
+              scratch_bytes = std::max(scratch_bytes, im2col_bytes + row * size_t(g.kh));
+              ++li;  // the pooling layer is consumed
+            }
+          }
+          scratch_bytes = std::max(scratch_bytes, im2col_bytes);
         } else {
           if (L.weight->dtype != DType::f32) return layer_error(li, L, "weight must be f32 or i8");
           if (L.bias && !tensor_is(L.bias, DType::f32, size_t(cout))) return layer_error(li, L, "bias must be f32 [Cout]");
@@ -129,7 +164,7 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
             for (int j = 0; j < kw; ++j) s.taps.push_back(ptrdiff_t(i * wp + j) * cin);
           s.wf = pack_float_weights(L.weight->f32.data(), cout, kh * kw, cin, L.bias ? L.bias->f32.data() : nullptr,
                                     L.act == Activation::relu);
-          max_padded_bytes = std::max(max_padded_bytes, size_t(hp) * wp * cin * sizeof(float) * max_batch);
+          max_padded_bytes = std::max(max_padded_bytes, size_t(hp) * wp * cin * sizeof(float));
         }
         break;
       }
@@ -227,102 +262,151 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
     int8 = s.int8_out;
     q = s.out_q;
     max_act = std::max(max_act, cur.size());
+    if (s.kind == LayerKind::conv2d && s.fuse_pool) max_act = std::max(max_act, s.conv_out.size());
     net->steps_.push_back(std::move(s));
   }
+  // Per-item prefix: every step up to the first one with a flat input.
+  net->split_ = 0;
+  while (net->split_ < net->steps_.size() && !net->steps_[net->split_].in.flat) ++net->split_;
+  const ItemShape staged = net->split_ == 0 ? net->input_ : net->steps_[net->split_ - 1].out;
+  net->stage_.assign(staged.size() * size_t(max_batch) + 16, 0.f);
 
   const int threads = net->pool_->threads();
   for (auto& b : net->buf_) b.assign(max_act * max_batch + 16, 0.f);
   net->padded_.assign(max_padded_bytes / sizeof(float) + 16, 0.f);
-  net->thread_scratch_.assign(threads, std::vector<float>(max_scratch_bytes / sizeof(float) + 16, 0.f));
+  net->thread_scratch_.assign(threads, std::vector<float>(scratch_bytes / sizeof(float) + 16, 0.f));
   net->thread_acc_.assign(threads, {});
   return std::unique_ptr<CompiledNetwork>(std::move(net));
 }
 
-void SimdNetwork::run_conv_int8(const Step& s, const int8_t* in, int8_t* out, int batch) {
+// Padded copy of one batch of items in the kernel family's representation (border = zero point):
+// [n][hp][pad_w][pad_cs]; channels beyond the real ones hold the zero point too.
+void SimdNetwork::prepare_padded_int8(const Step& s, const int8_t* in, int batch) {
   const ItemShape& I = s.in;
-  const ItemShape& O = s.out;
   const int zin = s.in_q.zero;
   const bool i16 = s.w8.family == Int8Family::i16;
-  const size_t in_item = I.size(), out_item = O.size();
-  if (s.im2col) {
-    pool_->run(batch * O.h, [&](int begin, int end, int tid) {
-      void* scratch = thread_scratch_[tid].data();
-      for (int r = begin; r < end; ++r) {
-        const int n = r / O.h, y = r % O.h;
-        const int8_t* src = in + n * in_item;
-        for (int x = 0; x < O.w; ++x) {
-          int idx = 0;
-          int16_t* d16 = static_cast<int16_t*>(scratch) + size_t(x) * s.cp;
-          uint8_t* d8 = static_cast<uint8_t*>(scratch) + size_t(x) * s.cp;
-          for (int i = 0; i < s.kh; ++i) {
-            const int iy = y * s.sh + i - s.pt;
-            for (int j = 0; j < s.kw; ++j) {
-              const int ix = x * s.sw + j - s.pl;
-              const bool inside = iy >= 0 && iy < I.h && ix >= 0 && ix < I.w;
-              const int8_t* p = src + (size_t(iy) * I.w + ix) * I.c;
-              for (int c = 0; c < I.c; ++c, ++idx) {
-                int8_t v = inside ? p[c] : int8_t(zin);
-                if (i16) d16[idx] = to_i16(v, zin);
-                else d8[idx] = to_u8(v);
-              }
-            }
-          }
-          for (; idx < s.cp; ++idx) {
-            if (i16) d16[idx] = 0;
-            else d8[idx] = to_u8(int8_t(zin));
-          }
-        }
-        int8_gemm(s.w8, scratch, s.cp, O.w, s.taps.data(), out + n * out_item + size_t(y) * O.w * O.c, O.c);
-      }
-    });
-    return;
-  }
-  const int hp = I.h + s.pt + s.pb, wp = I.w + s.pl + s.pr;
-  const size_t pad_item = size_t(hp) * wp * s.cp;
-  // Padded copy in the kernel family's representation; the border holds the zero point.
+  const int hp = I.h + s.pt + s.pb, pw = s.pad_w, cs = s.pad_cs;
+  const size_t pad_item = size_t(hp) * pw * cs, in_item = I.size();
+  const size_t row_len = size_t(I.w) * I.c;
   pool_->run(batch * hp, [&](int begin, int end, int) {
     for (int r = begin; r < end; ++r) {
       const int n = r / hp, yy = r % hp;
       const int iy = yy - s.pt;
-      const int8_t* src = in + n * in_item + size_t(iy) * I.w * I.c;
+      const int8_t* src = in + n * in_item + size_t(iy) * row_len;
+      const bool inside = iy >= 0 && iy < I.h;
       if (i16) {
-        int16_t* d = reinterpret_cast<int16_t*>(padded_.data()) + n * pad_item + size_t(yy) * wp * s.cp;
-        if (iy < 0 || iy >= I.h) {
-          std::fill(d, d + size_t(wp) * s.cp, int16_t(0));
-          continue;
+        int16_t* d = reinterpret_cast<int16_t*>(padded_.data()) + n * pad_item + size_t(yy) * pw * cs;
+        int16_t* row = d + size_t(s.pl) * cs;
+        if (!inside || cs != I.c) {
+          std::fill(d, d + size_t(pw) * cs, int16_t(0));
+        } else {
+          std::fill(d, row, int16_t(0));
+          std::fill(row + row_len, d + size_t(pw) * cs, int16_t(0));
         }
-        std::fill(d, d + size_t(s.pl) * s.cp, int16_t(0));
-        int16_t* row = d + size_t(s.pl) * s.cp;
-        for (int x = 0; x < I.w; ++x) {
-          for (int c = 0; c < I.c; ++c) row[size_t(x) * s.cp + c] = to_i16(src[size_t(x) * I.c + c], zin);
-          for (int c = I.c; c < s.cp; ++c) row[size_t(x) * s.cp + c] = 0;
+        if (!inside) continue;
+        if (cs == I.c) {
+          for (size_t k = 0; k < row_len; ++k) row[k] = int16_t(src[k] - zin);
+        } else {
+          for (int x = 0; x < I.w; ++x)
+            for (int c = 0; c < I.c; ++c) row[size_t(x) * cs + c] = to_i16(src[size_t(x) * I.c + c], zin);
         }
-        std::fill(row + size_t(I.w) * s.cp, d + size_t(wp) * s.cp, int16_t(0));
       } else {
-        uint8_t* d = reinterpret_cast<uint8_t*>(padded_.data()) + n * pad_item + size_t(yy) * wp * s.cp;
         const uint8_t zpad = to_u8(int8_t(zin));
-        if (iy < 0 || iy >= I.h) {
-          std::fill(d, d + size_t(wp) * s.cp, zpad);
-          continue;
+        uint8_t* d = reinterpret_cast<uint8_t*>(padded_.data()) + n * pad_item + size_t(yy) * pw * cs;
+        uint8_t* row = d + size_t(s.pl) * cs;
+        if (!inside || cs != I.c) {
+          std::fill(d, d + size_t(pw) * cs, zpad);
+        } else {
+          std::fill(d, row, zpad);
+          std::fill(row + row_len, d + size_t(pw) * cs, zpad);
         }
-        std::fill(d, d + size_t(s.pl) * s.cp, zpad);
-        uint8_t* row = d + size_t(s.pl) * s.cp;
-        for (int x = 0; x < I.w; ++x) {
-          for (int c = 0; c < I.c; ++c) row[size_t(x) * s.cp + c] = to_u8(src[size_t(x) * I.c + c]);
-          for (int c = I.c; c < s.cp; ++c) row[size_t(x) * s.cp + c] = zpad;
+        if (!inside) continue;
+        if (cs == I.c) {
+          for (size_t k = 0; k < row_len; ++k) row[k] = uint8_t(src[k]) ^ 0x80u;
+        } else {
+          for (int x = 0; x < I.w; ++x)
+            for (int c = 0; c < I.c; ++c) row[size_t(x) * cs + c] = to_u8(src[size_t(x) * I.c + c]);
         }
-        std::fill(row + size_t(I.w) * s.cp, d + size_t(wp) * s.cp, zpad);
       }
     }
   });
-  pool_->run(batch * O.h, [&](int begin, int end, int) {
-    const size_t elem = i16 ? 2 : 1;
+}
+
+// One conv output row (item n, row y): requantised into out_row, or int32 accumulators into acc_row.
+void SimdNetwork::conv_int8_row(const Step& s, int n, int y, int tid, int8_t* out_row, int32_t* acc_row) {
+  const ItemShape& I = s.in;
+  const ItemShape& O = s.fuse_pool ? s.conv_out : s.out;
+  const bool i16 = s.w8.family == Int8Family::i16;
+  const size_t elem = i16 ? 2 : 1;
+  const int hp = I.h + s.pt + s.pb, wp = s.pad_w;
+  if (s.im2col) {
+    // Unroll the row's windows from the padded image (channel stride = Cin) into [ow][cp].
+    const int cin = I.c;
+    const size_t pad_item = size_t(hp) * wp * cin;
+    char* scratch = reinterpret_cast<char*>(thread_scratch_[tid].data());
+    const int zin = s.in_q.zero;
+    for (int x = 0; x < O.w; ++x) {
+      if (i16) {
+        const int16_t* src = reinterpret_cast<const int16_t*>(padded_.data()) + n * pad_item;
+        int16_t* d = reinterpret_cast<int16_t*>(scratch) + size_t(x) * s.cp;
+        int idx = 0;
+        for (int i = 0; i < s.kh; ++i) {
+          const int16_t* p = src + (size_t(y * s.sh + i) * wp + size_t(x) * s.sw) * cin;
+          for (int j = 0; j < s.kw * cin; ++j) d[idx++] = p[j];
+        }
+        for (; idx < s.cp; ++idx) d[idx] = 0;
+      } else {
+        const uint8_t* src = reinterpret_cast<const uint8_t*>(padded_.data()) + n * pad_item;
+        uint8_t* d = reinterpret_cast<uint8_t*>(scratch) + size_t(x) * s.cp;
+        int idx = 0;
+        for (int i = 0; i < s.kh; ++i) {
+          const uint8_t* p = src + (size_t(y * s.sh + i) * wp + size_t(x) * s.sw) * cin;
+          for (int j = 0; j < s.kw * cin; ++j) d[idx++] = p[j];
+        }
+        for (; idx < s.cp; ++idx) d[idx] = to_u8(int8_t(zin));
+      }
+    }
+    int8_gemm(s.w8, scratch, s.cp, O.w, s.taps.data(), out_row, O.c, acc_row);
+    return;
+  }
+  const size_t pad_item = size_t(hp) * wp * s.pad_cs;
+  const char* base =
+      reinterpret_cast<const char*>(padded_.data()) + (n * pad_item + size_t(y) * s.sh * wp * s.pad_cs) * elem;
+  int8_gemm(s.w8, base, ptrdiff_t(s.sw) * s.pad_cs, O.w, s.taps.data(), out_row, O.c, acc_row);
+}
+
+void SimdNetwork::run_conv_int8(const Step& s, const int8_t* in, int8_t* out, int batch) {
+  prepare_padded_int8(s, in, batch);
+  const ItemShape& O = s.out;
+  const size_t out_item = O.size();
+  if (!s.fuse_pool) {
+    pool_->run(batch * O.h, [&](int begin, int end, int tid) {
+      for (int r = begin; r < end; ++r) {
+        const int n = r / O.h, y = r % O.h;
+        conv_int8_row(s, n, y, tid, out + n * out_item + size_t(y) * O.w * O.c, nullptr);
+      }
+    });
+    return;
+  }
+  // Fused max pooling: per pooled row, the kh conv rows as int32, their max, then the window max along
+  // the width, then one requantisation per pooled output.
+  const PoolGeometry& g = s.fpool;
+  const int stride = s.w8.blocks * kInt8Block;  // int32 per conv pixel
+  const size_t row_len = size_t(s.conv_out.w) * stride;
+  const size_t im2col_bytes = s.im2col ? size_t(s.conv_out.w) * s.cp * (s.w8.family == Int8Family::i16 ? 2 : 1) : 0;
+  pool_->run(batch * g.oh, [&](int begin, int end, int tid) {
+    char* scratch = reinterpret_cast<char*>(thread_scratch_[tid].data());
+    int32_t* rows = reinterpret_cast<int32_t*>(scratch + ((im2col_bytes + 63) & ~size_t(63)));
     for (int r = begin; r < end; ++r) {
-      const int n = r / O.h, y = r % O.h;
-      const char* base = reinterpret_cast<const char*>(padded_.data()) +
-                         (n * pad_item + size_t(y) * s.sh * wp * s.cp) * elem;
-      int8_gemm(s.w8, base, ptrdiff_t(s.sw) * s.cp, O.w, s.taps.data(), out + n * out_item + size_t(y) * O.w * O.c,
-                O.c);
+      const int n = r / g.oh, py = r % g.oh;
+      for (int i = 0; i < g.kh; ++i) conv_int8_row(s, n, py * g.sh + i, tid, nullptr, rows + i * row_len);
+      for (int i = 1; i < g.kh; ++i) max_into_i32(s.w8.isa, rows, rows + i * row_len, int(row_len));
+      int8_t* o = out + n * out_item + size_t(py) * g.ow * O.c;
+      for (int px = 0; px < g.ow; ++px) {
+        int32_t* m = rows + size_t(px) * g.sw * stride;
+        for (int j = 1; j < g.kw; ++j) max_into_i32(s.w8.isa, m, m + size_t(j) * stride, stride);
+        requantize_row(s.w8, m, O.c, o + size_t(px) * O.c);
+      }
     }
   });
 }
@@ -414,23 +498,12 @@ void SimdNetwork::run_elementwise(const Step& s, const void* in, void* out, int 
       }
       break;
     }
-    case LayerKind::quantize: {
-      const float scale = s.out_q.scale;
-      const int zero = s.out_q.zero;
-      for (size_t i = 0; i < n; ++i) {
-        float v = fi[i] / scale;
-        v = std::min(std::max(v, -1e6f), 1e6f);
-        long r = long(v + (v >= 0.f ? 0.5f : -0.5f)) + zero;
-        qo[i] = int8_t(r < -128 ? -128 : (r > 127 ? 127 : r));
-      }
+    case LayerKind::quantize:
+      quantize_f32(fi, n, s.out_q.scale, s.out_q.zero, qo);
       break;
-    }
-    case LayerKind::dequantize: {
-      const float scale = s.in_q.scale;
-      const int zero = s.in_q.zero;
-      for (size_t i = 0; i < n; ++i) fo[i] = scale * float(qi[i] - zero);
+    case LayerKind::dequantize:
+      dequantize_i8(qi, n, s.in_q.scale, s.in_q.zero, fo);
       break;
-    }
     case LayerKind::flatten:
       if (in != out) std::memcpy(out, in, n * (s.int8_in ? 1 : sizeof(float)));
       break;
@@ -439,13 +512,10 @@ void SimdNetwork::run_elementwise(const Step& s, const void* in, void* out, int 
   }
 }
 
-Expected<void> SimdNetwork::run(const float* input, int batch, float* output) {
-  if (batch < 1 || batch > max_batch_)
-    return make_error(Status::invalid_argument, "simd backend: batch " + std::to_string(batch) +
-                                                    " outside [1, " + std::to_string(max_batch_) + "]");
-  std::memcpy(buf_[0].data(), input, sizeof(float) * input_.size() * size_t(batch));
-  int cur = 0;
-  for (const Step& s : steps_) {
+// Runs steps [begin, end) on `batch` items whose input is in buf_[cur]; returns the buffer holding the result.
+int SimdNetwork::run_steps(size_t begin, size_t end, int batch, int cur) {
+  for (size_t si = begin; si < end; ++si) {
+    const Step& s = steps_[si];
     if (s.kind == LayerKind::flatten) continue;  // NHWC is already (h, w, c) order
     void* in = buf_[cur].data();
     void* out = buf_[1 - cur].data();
@@ -500,12 +570,33 @@ Expected<void> SimdNetwork::run(const float* input, int batch, float* output) {
     }
     cur = 1 - cur;
   }
+  return cur;
+}
+
+Expected<void> SimdNetwork::run(const float* input, int batch, float* output) {
+  if (batch < 1 || batch > max_batch_)
+    return make_error(Status::invalid_argument, "simd backend: batch " + std::to_string(batch) +
+                                                    " outside [1, " + std::to_string(max_batch_) + "]");
+  int cur = 0;
+  if (split_ > 0) {
+    // The spatial part one item at a time, its outputs staged; then the flat part on the whole batch.
+    const ItemShape& staged = steps_[split_ - 1].out;
+    const size_t bytes = staged.size() * (steps_[split_ - 1].int8_out ? 1 : sizeof(float));
+    for (int n = 0; n < batch; ++n) {
+      std::memcpy(buf_[0].data(), input + size_t(n) * input_.size(), sizeof(float) * input_.size());
+      const int r = run_steps(0, split_, 1, 0);
+      std::memcpy(reinterpret_cast<char*>(stage_.data()) + size_t(n) * bytes, buf_[r].data(), bytes);
+    }
+    std::memcpy(buf_[0].data(), stage_.data(), bytes * size_t(batch));
+  } else {
+    std::memcpy(buf_[0].data(), input, sizeof(float) * input_.size() * size_t(batch));
+  }
+  cur = run_steps(split_, steps_.size(), batch, 0);
   const size_t n = output_size() * size_t(batch);
   const bool int8_out = !steps_.empty() && steps_.back().int8_out;
   if (int8_out) {
     const QuantParams& q = steps_.back().out_q;
-    const int8_t* src = reinterpret_cast<const int8_t*>(buf_[cur].data());
-    for (size_t i = 0; i < n; ++i) output[i] = q.scale * float(src[i] - q.zero);
+    dequantize_i8(reinterpret_cast<const int8_t*>(buf_[cur].data()), n, q.scale, q.zero, output);
   } else {
     std::memcpy(output, buf_[cur].data(), sizeof(float) * n);
   }

@@ -27,11 +27,21 @@ struct Step {
   QuantParams in_q, out_q;
   // conv2d / dense
   int kh = 1, kw = 1, sh = 1, sw = 1, pt = 0, pl = 0, pb = 0, pr = 0;
-  bool im2col = false;         // int8 conv with few input channels: unrolled per output row
+  bool im2col = false;         // int8 conv with 2..15 input channels: unrolled per output row
   int cp = 0;                  // values per tap in the GEMM input
+  // The padded int8 input image: [hp][pad_w][pad_cs]. Direct convs (Cin >= 16) use pad_cs = cp and one
+  // tap per kernel element; Cin = 1 convs use pad_cs = 1 and one tap per kernel ROW of cp = kw rounded
+  // up to 4 consecutive pixels (the extra pixel has a zero weight; pad_w has room for it).
+  int pad_w = 0, pad_cs = 0;
   std::vector<ptrdiff_t> taps; // tap offsets into the padded input (elements)
   Int8GemmWeights w8;
   FloatGemmWeights wf;
+  // int8 conv followed by max pooling, fused: the conv rows of one pooling window are computed as int32
+  // accumulators, max-pooled, then requantised (fewer requantisations, same result: requantisation is
+  // monotonic because every multiplier is >= 0). `out` is the pooled shape, conv_out the conv's.
+  bool fuse_pool = false;
+  PoolGeometry fpool;
+  ItemShape conv_out;
   // pooling
   PoolGeometry pool;
   float pool_multiplier = 1.f;  // int8 average pooling
@@ -51,20 +61,27 @@ class SimdNetwork final : public CompiledNetwork {
   size_t output_size() const override { return steps_.empty() ? input_.size() : steps_.back().out.size(); }
 
  private:
+  int run_steps(size_t begin, size_t end, int batch, int cur);
   void run_conv_int8(const Step& s, const int8_t* in, int8_t* out, int batch);
+  void prepare_padded_int8(const Step& s, const int8_t* in, int batch);
+  void conv_int8_row(const Step& s, int n, int y, int tid, int8_t* out_row, int32_t* acc_row);
   void run_conv_float(const Step& s, const float* in, float* out, int batch);
   void run_pool(const Step& s, const void* in, void* out, int batch);
   void run_elementwise(const Step& s, const void* in, void* out, int batch);
 
   int max_batch_ = 1;
   ItemShape input_;
+  // Steps [0, split_) run one item at a time (their activations stay in cache); the rest (flat
+  // activations: dense, softmax...) run on the whole batch, whose prefix outputs are staged in stage_.
+  size_t split_ = 0;
+  std::vector<float> stage_;
   std::vector<Step> steps_;
   std::shared_ptr<ThreadPool> pool_;
   // Ping-pong activations (float storage; int8 steps view them as bytes), padded conv input, and
   // per-thread im2col / accumulator scratch.
   std::vector<float> buf_[2];
   std::vector<float> padded_;
-  std::vector<std::vector<float>> thread_scratch_;
+  std::vector<std::vector<float>> thread_scratch_;  // im2col row, then int32 conv rows (fused pooling)
   std::vector<std::vector<int32_t>> thread_acc_;
 };
 
