@@ -57,7 +57,9 @@ class Classifier {
   // The first mel network's log-mel matrix (frame-major), for drawing.
   Expected<FeatureMatrix> log_mel(const Audio& audio);
 
-  // Live audio: push PCM chunks, read updated results. Mel networks only.
+  // Live audio: push PCM chunks, read updated results. Mel networks only (summary networks of a bundle
+  // are left out and the weights of the mel networks renormalised). The stream owns its own backend
+  // and scratch, so it does not depend on this Classifier staying alive.
   Expected<ClassifierStream> open_stream(int sample_rate);
 
  private:
@@ -73,9 +75,19 @@ class ClassifierStream {
   ClassifierStream& operator=(ClassifierStream&&) noexcept;
   ~ClassifierStream();
 
+  // Samples at the rate given to open_stream. A segment is classified as soon as all of its frames
+  // are complete (no end padding needed).
   Expected<void> push(const float* samples, size_t n);
+  // The end of the audio: the tail frames are computed with the recipe's end padding, the remaining
+  // segments classified, and a stream shorter than one segment is zero-padded to one, exactly as the
+  // batch classifier does. push() is refused afterwards until reset().
+  Expected<void> finish();
   // Mean over the segments completed so far (and the segments themselves); an error before the first
-  // full segment.
+  // full segment. Equals Classifier::classify of the same audio after finish() when the audio is at the
+  // network's rate and the dB scaling does not depend on the whole track. Differences by design: with
+  // db=refmax (and for the top_db floor) the stream uses the running maximum of what it has seen so
+  // far, where the batch classifier uses the whole track's maximum; audio at another rate goes through
+  // the streaming Resampler instead of the one-shot resample().
   Expected<TrackResult> result() const;
   // Only the most recent segment's scores (what a live display shows).
   Expected<SegmentResult> latest() const;
