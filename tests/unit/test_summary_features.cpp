@@ -81,6 +81,19 @@ TEST_CASE("running median equals sorting every reflected window", "[summary][med
       CHECK(got == brute_median(x, k));
     }
   }
+  // Interleaved rows (columns of a row-major matrix), fewer and more than eight of them.
+  for (int rows : {3, 8, 13}) {
+    const int n = 77;
+    std::vector<float> m(static_cast<size_t>(n * rows)), got(m.size());
+    for (size_t i = 0; i < m.size(); ++i) m[i] = float(level(rng)) + (i % 5 ? spread(rng) : 0.f);
+    RunningMedian(31).filter_columns(m.data(), n, rows, rows, got.data());
+    for (int r = 0; r < rows; ++r) {
+      std::vector<float> row(static_cast<size_t>(n)), row_got(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) row[size_t(i)] = m[size_t(i * rows + r)], row_got[size_t(i)] = got[size_t(i * rows + r)];
+      INFO("rows=" << rows << " r=" << r);
+      CHECK(row_got == brute_median(row, 31));
+    }
+  }
   // Strided input and output.
   RunningMedian median(31);
   std::vector<float> x(600), got(300), dense(300);

@@ -29,17 +29,14 @@ void harmonic_spectrum(const std::vector<std::complex<float>>& stft, const Featu
   const size_t total = size_t(frames) * size_t(bins);
   harmonic.resize(total);
   if (total == 0) return;
-  RunningMedian median(kernel);
-
-  // Harmonic: median along time, on the bin-major transpose so each row is contiguous.
-  std::vector<float> by_bin(total), harm_by_bin(total), harm(total), perc(total);
+  const RunningMedian median(kernel);
+  std::vector<float> by_bin(total), perc_by_bin(total), harm(total), perc(total);
+  // Harmonic: median along time; bins are the interleaved rows of the frame-major matrix.
+  median.filter_columns(magnitude.data.data(), frames, bins, bins, harm.data());
+  // Percussive: median along frequency, on the bin-major transpose (frames interleaved).
   transpose(magnitude.data.data(), frames, bins, by_bin.data());
-  for (int k = 0; k < bins; ++k)
-    median.filter(by_bin.data() + size_t(k) * frames, 1, frames, harm_by_bin.data() + size_t(k) * frames, 1);
-  transpose(harm_by_bin.data(), bins, frames, harm.data());
-  // Percussive: median along frequency within each frame.
-  for (int t = 0; t < frames; ++t)
-    median.filter(magnitude.frame(t), 1, bins, perc.data() + size_t(t) * bins, 1);
+  median.filter_columns(by_bin.data(), bins, frames, frames, perc_by_bin.data());
+  transpose(perc_by_bin.data(), bins, frames, perc.data());
 
   // util.softmask(harm, perc, power=2, split_zeros=True) in float32.
   for (size_t i = 0; i < total; ++i) {

@@ -1,71 +1,104 @@
-// Sorted-window running median, branch-free: each step removes the leaving sample and inserts the
-// entering one with whole-vector compares and selects over the window (no data-dependent branches,
-// which dominate the cost of a binary search plus an insertion walk on spectrogram data).
+// Running median over a sorted window, eight signals at a time (one per vector lane), branch-free:
+// each step removes the leaving sample and inserts the entering one with compares and selects, in one
+// pass over the window. Spectrogram data makes data-dependent branches (binary search, insertion walk)
+// mispredict constantly; this does the same work whatever the values.
 #include "features/summary/running_median.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <vector>
+
+// The 32-byte vectors stay inside this file (inlined helpers): no ABI crosses a translation unit.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 
 namespace melgenre {
 namespace {
 
-typedef float v4f __attribute__((vector_size(16)));
-typedef int v4i __attribute__((vector_size(16)));
+constexpr int kLanes = 8;
+typedef float v8f __attribute__((vector_size(32)));
+typedef int v8i __attribute__((vector_size(32)));
 
-constexpr int kPad = 4;  // -inf slots before the window (one is needed; four keep loads aligned)
-
-inline v4f load(const float* p) {
-  v4f v;
+inline v8f load8(const float* p) {
+  v8f v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store(float* p, v4f v) { std::memcpy(p, &v, sizeof v); }
-inline v4f select(v4i mask, v4f yes, v4f no) {
-  return (v4f)(((v4i)yes & mask) | ((v4i)no & ~mask));
-}
+inline void store8(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
+inline v8f select(v8i mask, v8f yes, v8f no) { return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
+inline v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
 
 // scipy 'reflect' (half-sample symmetric) index into [0, n).
 inline int reflect_index(long long i, int n) {
+  if (i >= 0 && i < n) return int(i);
   const long long period = 2LL * n;
   long long m = i % period;
   if (m < 0) m += period;
   return int(m < n ? m : period - 1 - m);
 }
 
-}  // namespace
-
-RunningMedian::RunningMedian(int k) : k_(std::clamp(k | 1, 1, kMaxWindow)) {
-  lanes_ = (k_ + 1 + 3) / 4 * 4;  // at least one +inf slot after the window
-  const size_t size = size_t(kPad + lanes_ + 4);
-  a_.assign(size, std::numeric_limits<float>::infinity());
-  b_ = a_;
-  for (int i = 0; i < kPad; ++i) a_[size_t(i)] = b_[size_t(i)] = -std::numeric_limits<float>::infinity();
+// Eight interleaved rows starting at in[0]: lane r is row r.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void filter8(const float* in, int n, ptrdiff_t stride, float* out, int k) {
+  const int half = k / 2;
+  v8f w[RunningMedian::kMaxWindow + 1];
+  // First window: sort each lane's samples.
+  float lane[RunningMedian::kMaxWindow];
+  for (int r = 0; r < kLanes; ++r) {
+    for (int j = 0; j < k; ++j) lane[j] = in[ptrdiff_t(reflect_index(j - half, n)) * stride + r];
+    std::sort(lane, lane + k);
+    for (int j = 0; j < k; ++j) w[j][r] = lane[j];
+  }
+  w[k] = splat(std::numeric_limits<float>::infinity());
+  const v8f neg_inf = splat(-std::numeric_limits<float>::infinity());
+  for (int i = 0;; ++i) {
+    store8(out + ptrdiff_t(i) * stride, w[half]);
+    if (i + 1 >= n) break;
+    const v8f leaving = load8(in + ptrdiff_t(reflect_index((long long)i - half, n)) * stride);
+    const v8f entering = load8(in + ptrdiff_t(reflect_index((long long)i + half + 1, n)) * stride);
+    // r[j] = window without (the first copy of) `leaving`; w[j] <- r with `entering` inserted.
+    v8f r_prev = neg_inf;
+    for (int j = 0; j < k; ++j) {
+      const v8f r = select(w[j] < leaving, w[j], w[j + 1]);
+      const v8f hi = select(r_prev > entering, r_prev, entering);
+      w[j] = select(r < entering, r, hi);
+      r_prev = r;
+    }
+  }
 }
 
-void RunningMedian::filter(const float* in, ptrdiff_t in_stride, int n, float* out, ptrdiff_t out_stride) {
-  const int k = k_, half = k / 2;
-  float* cur = a_.data() + kPad;
-  float* next = b_.data() + kPad;
-  for (int j = 0; j < k; ++j) cur[j] = in[ptrdiff_t(reflect_index(j - half, n)) * in_stride];
-  std::sort(cur, cur + k);
-  for (int i = 0;; ++i) {
-    out[ptrdiff_t(i) * out_stride] = cur[half];
-    if (i + 1 >= n) break;
-    const float leaving = in[ptrdiff_t(reflect_index((long long)i - half, n)) * in_stride];
-    const float entering = in[ptrdiff_t(reflect_index((long long)i + half + 1, n)) * in_stride];
-    const v4f L = {leaving, leaving, leaving, leaving};
-    const v4f E = {entering, entering, entering, entering};
-    // r[j]: the window without (the first copy of) `leaving`; out[j]: r with `entering` inserted.
-    for (int j = 0; j < lanes_; j += 4) {
-      const v4f prev = load(cur + j - 1), here = load(cur + j), after = load(cur + j + 1);
-      const v4f r_here = select(here < L, here, after);
-      const v4f r_prev = select(prev < L, prev, here);
-      const v4f hi = select(r_prev > E, r_prev, E);  // max(r[j-1], entering)
-      store(next + j, select(r_here < E, r_here, hi));
-    }
-    std::swap(cur, next);
+// One row, copied into all eight lanes of a buffer (lane 0 read back).
+void filter_single(const float* in, ptrdiff_t in_stride, int n, float* out, ptrdiff_t out_stride, int k) {
+  std::vector<float> src(size_t(n) * kLanes), dst(size_t(n) * kLanes);
+  for (int i = 0; i < n; ++i)
+    for (int r = 0; r < kLanes; ++r) src[size_t(i) * kLanes + size_t(r)] = in[ptrdiff_t(i) * in_stride];
+  filter8(src.data(), n, kLanes, dst.data(), k);
+  for (int i = 0; i < n; ++i) out[ptrdiff_t(i) * out_stride] = dst[size_t(i) * kLanes];
+}
+
+}  // namespace
+
+RunningMedian::RunningMedian(int k) : k_(std::clamp(k | 1, 1, kMaxWindow)) {}
+
+void RunningMedian::filter_columns(const float* in, int n, int rows, ptrdiff_t stride, float* out) const {
+  if (n < 1 || rows < 1) return;
+  if (rows < kLanes) {
+    for (int r = 0; r < rows; ++r) filter_single(in + r, stride, n, out + r, stride, k_);
+    return;
   }
+  // Groups of eight rows; the last group overlaps the previous one (same results, written twice).
+  for (int r0 = 0; r0 < rows; r0 += kLanes) {
+    const int r = std::min(r0, rows - kLanes);
+    filter8(in + r, n, stride, out + r, k_);
+  }
+}
+
+void RunningMedian::filter(const float* in, ptrdiff_t in_stride, int n, float* out, ptrdiff_t out_stride) const {
+  if (n >= 1) filter_single(in, in_stride, n, out, out_stride, k_);
 }
 
 }  // namespace melgenre

@@ -3,23 +3,26 @@
 #pragma once
 
 #include <cstddef>
-#include <vector>
 
 namespace melgenre {
 
 class RunningMedian {
  public:
   static constexpr int kMaxWindow = 63;
-  // Odd window length 1 <= k <= kMaxWindow.
+  // Odd window length 1 <= k <= kMaxWindow (even k is rounded up).
   explicit RunningMedian(int k);
   int window() const { return k_; }
-  // out[i] = median of in[i - k/2 .. i + k/2] (reflected at the ends), n >= 1. in and out are strided.
-  void filter(const float* in, ptrdiff_t in_stride, int n, float* out, ptrdiff_t out_stride);
+
+  // Filters `rows` independent signals of length n >= 1 stored interleaved: sample i of row r is
+  // in[i * stride + r] (so rows = columns of a row-major matrix with `stride` columns). out has the same
+  // layout. Eight rows are filtered at once with vector compares.
+  void filter_columns(const float* in, int n, int rows, ptrdiff_t stride, float* out) const;
+
+  // One strided signal: out[i * out_stride] = median of in[(i - k/2 .. i + k/2) * in_stride].
+  void filter(const float* in, ptrdiff_t in_stride, int n, float* out, ptrdiff_t out_stride) const;
 
  private:
   int k_;
-  int lanes_;                     // window slots rounded up to whole 4-float vectors
-  std::vector<float> a_, b_;      // the window ascending, with -inf before and +inf after (double buffer)
 };
 
 }  // namespace melgenre
