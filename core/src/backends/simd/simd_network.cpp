@@ -272,8 +272,13 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
   net->stage_.assign(staged.size() * size_t(max_batch) + 16, 0.f);
 
   const int threads = net->pool_->threads();
-  for (auto& b : net->buf_) b.assign(max_act * max_batch + 16, 0.f);
-  net->padded_.assign(max_padded_bytes / sizeof(float) + 16, 0.f);
+  net->ws_.resize(size_t(threads));
+  for (size_t t = 0; t < net->ws_.size(); ++t) {
+    // Only ws_[0] holds whole batches; the others hold one item of the spatial prefix.
+    const size_t items = t == 0 ? size_t(max_batch) : 1;
+    for (auto& b : net->ws_[t].buf) b.assign(max_act * items + 16, 0.f);
+    net->ws_[t].padded.assign(max_padded_bytes / sizeof(float) + 16, 0.f);
+  }
   net->thread_scratch_.assign(threads, std::vector<float>(scratch_bytes / sizeof(float) + 16, 0.f));
   net->thread_acc_.assign(threads, {});
   return std::unique_ptr<CompiledNetwork>(std::move(net));
@@ -281,21 +286,21 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
 
 // Padded copy of one batch of items in the kernel family's representation (border = zero point):
 // [n][hp][pad_w][pad_cs]; channels beyond the real ones hold the zero point too.
-void SimdNetwork::prepare_padded_int8(const Step& s, const int8_t* in, int batch) {
+void SimdNetwork::prepare_padded_int8(const Ctx& c, const Step& s, const int8_t* in, int batch) {
   const ItemShape& I = s.in;
   const int zin = s.in_q.zero;
   const bool i16 = s.w8.family == Int8Family::i16;
   const int hp = I.h + s.pt + s.pb, pw = s.pad_w, cs = s.pad_cs;
   const size_t pad_item = size_t(hp) * pw * cs, in_item = I.size();
   const size_t row_len = size_t(I.w) * I.c;
-  pool_->run(batch * hp, [&](int begin, int end, int) {
+  rows(c, batch * hp, [&](int begin, int end, int) {
     for (int r = begin; r < end; ++r) {
       const int n = r / hp, yy = r % hp;
       const int iy = yy - s.pt;
       const int8_t* src = in + n * in_item + size_t(iy) * row_len;
       const bool inside = iy >= 0 && iy < I.h;
       if (i16) {
-        int16_t* d = reinterpret_cast<int16_t*>(padded_.data()) + n * pad_item + size_t(yy) * pw * cs;
+        int16_t* d = reinterpret_cast<int16_t*>(c.ws->padded.data()) + n * pad_item + size_t(yy) * pw * cs;
         int16_t* row = d + size_t(s.pl) * cs;
         if (!inside || cs != I.c) {
           std::fill(d, d + size_t(pw) * cs, int16_t(0));
@@ -312,7 +317,7 @@ void SimdNetwork::prepare_padded_int8(const Step& s, const int8_t* in, int batch
         }
       } else {
         const uint8_t zpad = to_u8(int8_t(zin));
-        uint8_t* d = reinterpret_cast<uint8_t*>(padded_.data()) + n * pad_item + size_t(yy) * pw * cs;
+        uint8_t* d = reinterpret_cast<uint8_t*>(c.ws->padded.data()) + n * pad_item + size_t(yy) * pw * cs;
         uint8_t* row = d + size_t(s.pl) * cs;
         if (!inside || cs != I.c) {
           std::fill(d, d + size_t(pw) * cs, zpad);
@@ -333,7 +338,8 @@ void SimdNetwork::prepare_padded_int8(const Step& s, const int8_t* in, int batch
 }
 
 // One conv output row (item n, row y): requantised into out_row, or int32 accumulators into acc_row.
-void SimdNetwork::conv_int8_row(const Step& s, int n, int y, int tid, int8_t* out_row, int32_t* acc_row) {
+void SimdNetwork::conv_int8_row(const Ctx& c, const Step& s, int n, int y, int tid, int8_t* out_row,
+                                int32_t* acc_row) {
   const ItemShape& I = s.in;
   const ItemShape& O = s.fuse_pool ? s.conv_out : s.out;
   const bool i16 = s.w8.family == Int8Family::i16;
@@ -347,7 +353,7 @@ void SimdNetwork::conv_int8_row(const Step& s, int n, int y, int tid, int8_t* ou
     const int zin = s.in_q.zero;
     for (int x = 0; x < O.w; ++x) {
       if (i16) {
-        const int16_t* src = reinterpret_cast<const int16_t*>(padded_.data()) + n * pad_item;
+        const int16_t* src = reinterpret_cast<const int16_t*>(c.ws->padded.data()) + n * pad_item;
         int16_t* d = reinterpret_cast<int16_t*>(scratch) + size_t(x) * s.cp;
         int idx = 0;
         for (int i = 0; i < s.kh; ++i) {
@@ -356,7 +362,7 @@ void SimdNetwork::conv_int8_row(const Step& s, int n, int y, int tid, int8_t* ou
         }
         for (; idx < s.cp; ++idx) d[idx] = 0;
       } else {
-        const uint8_t* src = reinterpret_cast<const uint8_t*>(padded_.data()) + n * pad_item;
+        const uint8_t* src = reinterpret_cast<const uint8_t*>(c.ws->padded.data()) + n * pad_item;
         uint8_t* d = reinterpret_cast<uint8_t*>(scratch) + size_t(x) * s.cp;
         int idx = 0;
         for (int i = 0; i < s.kh; ++i) {
@@ -371,19 +377,19 @@ void SimdNetwork::conv_int8_row(const Step& s, int n, int y, int tid, int8_t* ou
   }
   const size_t pad_item = size_t(hp) * wp * s.pad_cs;
   const char* base =
-      reinterpret_cast<const char*>(padded_.data()) + (n * pad_item + size_t(y) * s.sh * wp * s.pad_cs) * elem;
+      reinterpret_cast<const char*>(c.ws->padded.data()) + (n * pad_item + size_t(y) * s.sh * wp * s.pad_cs) * elem;
   int8_gemm(s.w8, base, ptrdiff_t(s.sw) * s.pad_cs, O.w, s.taps.data(), out_row, O.c, acc_row);
 }
 
-void SimdNetwork::run_conv_int8(const Step& s, const int8_t* in, int8_t* out, int batch) {
-  prepare_padded_int8(s, in, batch);
+void SimdNetwork::run_conv_int8(const Ctx& c, const Step& s, const int8_t* in, int8_t* out, int batch) {
+  prepare_padded_int8(c, s, in, batch);
   const ItemShape& O = s.out;
   const size_t out_item = O.size();
   if (!s.fuse_pool) {
-    pool_->run(batch * O.h, [&](int begin, int end, int tid) {
+    rows(c, batch * O.h, [&](int begin, int end, int tid) {
       for (int r = begin; r < end; ++r) {
         const int n = r / O.h, y = r % O.h;
-        conv_int8_row(s, n, y, tid, out + n * out_item + size_t(y) * O.w * O.c, nullptr);
+        conv_int8_row(c, s, n, y, tid, out + n * out_item + size_t(y) * O.w * O.c, nullptr);
       }
     });
     return;
@@ -394,12 +400,12 @@ void SimdNetwork::run_conv_int8(const Step& s, const int8_t* in, int8_t* out, in
   const int stride = s.w8.blocks * kInt8Block;  // int32 per conv pixel
   const size_t row_len = size_t(s.conv_out.w) * stride;
   const size_t im2col_bytes = s.im2col ? size_t(s.conv_out.w) * s.cp * (s.w8.family == Int8Family::i16 ? 2 : 1) : 0;
-  pool_->run(batch * g.oh, [&](int begin, int end, int tid) {
+  rows(c, batch * g.oh, [&](int begin, int end, int tid) {
     char* scratch = reinterpret_cast<char*>(thread_scratch_[tid].data());
     int32_t* rows = reinterpret_cast<int32_t*>(scratch + ((im2col_bytes + 63) & ~size_t(63)));
     for (int r = begin; r < end; ++r) {
       const int n = r / g.oh, py = r % g.oh;
-      for (int i = 0; i < g.kh; ++i) conv_int8_row(s, n, py * g.sh + i, tid, nullptr, rows + i * row_len);
+      for (int i = 0; i < g.kh; ++i) conv_int8_row(c, s, n, py * g.sh + i, tid, nullptr, rows + i * row_len);
       for (int i = 1; i < g.kh; ++i) max_into_i32(s.w8.isa, rows, rows + i * row_len, int(row_len));
       int8_t* o = out + n * out_item + size_t(py) * g.ow * O.c;
       for (int px = 0; px < g.ow; ++px) {
@@ -411,36 +417,36 @@ void SimdNetwork::run_conv_int8(const Step& s, const int8_t* in, int8_t* out, in
   });
 }
 
-void SimdNetwork::run_conv_float(const Step& s, const float* in, float* out, int batch) {
+void SimdNetwork::run_conv_float(const Ctx& c, const Step& s, const float* in, float* out, int batch) {
   const ItemShape& I = s.in;
   const ItemShape& O = s.out;
   const size_t in_item = I.size(), out_item = O.size();
   const int hp = I.h + s.pt + s.pb, wp = I.w + s.pl + s.pr;
   const size_t pad_item = size_t(hp) * wp * I.c;
-  pool_->run(batch * hp, [&](int begin, int end, int) {
+  rows(c, batch * hp, [&](int begin, int end, int) {
     for (int r = begin; r < end; ++r) {
       const int n = r / hp, yy = r % hp, iy = yy - s.pt;
-      float* d = padded_.data() + n * pad_item + size_t(yy) * wp * I.c;
+      float* d = c.ws->padded.data() + n * pad_item + size_t(yy) * wp * I.c;
       std::fill(d, d + size_t(wp) * I.c, 0.f);
       if (iy >= 0 && iy < I.h)
         std::memcpy(d + size_t(s.pl) * I.c, in + n * in_item + size_t(iy) * I.w * I.c, sizeof(float) * I.w * I.c);
     }
   });
-  pool_->run(batch * O.h, [&](int begin, int end, int) {
+  rows(c, batch * O.h, [&](int begin, int end, int) {
     for (int r = begin; r < end; ++r) {
       const int n = r / O.h, y = r % O.h;
-      const float* base = padded_.data() + n * pad_item + size_t(y) * s.sh * wp * I.c;
+      const float* base = c.ws->padded.data() + n * pad_item + size_t(y) * s.sh * wp * I.c;
       float_gemm(s.wf, base, ptrdiff_t(s.sw) * I.c, O.w, s.taps.data(), out + n * out_item + size_t(y) * O.w * O.c,
                  O.c);
     }
   });
 }
 
-void SimdNetwork::run_pool(const Step& s, const void* in, void* out, int batch) {
+void SimdNetwork::run_pool(const Ctx& c, const Step& s, const void* in, void* out, int batch) {
   const PoolGeometry& g = s.pool;
   const size_t in_item = s.in.size(), out_item = s.out.size();
   const bool avg = s.kind == LayerKind::avgpool || s.kind == LayerKind::globalavgpool;
-  pool_->run(batch * g.oh, [&](int begin, int end, int tid) {
+  rows(c, batch * g.oh, [&](int begin, int end, int tid) {
     for (int r = begin; r < end; ++r) {
       const int n = r / g.oh, y = r % g.oh;
       if (s.int8_in) {
@@ -512,19 +518,19 @@ void SimdNetwork::run_elementwise(const Step& s, const void* in, void* out, int 
   }
 }
 
-// Runs steps [begin, end) on `batch` items whose input is in buf_[cur]; returns the buffer holding the result.
-int SimdNetwork::run_steps(size_t begin, size_t end, int batch, int cur) {
+// Runs steps [begin, end) on `batch` items whose input is in c.ws->buf[cur]; returns the buffer index of the result.
+int SimdNetwork::run_steps(const Ctx& c, size_t begin, size_t end, int batch, int cur) {
   for (size_t si = begin; si < end; ++si) {
     const Step& s = steps_[si];
     if (s.kind == LayerKind::flatten) continue;  // NHWC is already (h, w, c) order
-    void* in = buf_[cur].data();
-    void* out = buf_[1 - cur].data();
+    void* in = c.ws->buf[cur].data();
+    void* out = c.ws->buf[1 - cur].data();
     switch (s.kind) {
       case LayerKind::conv2d:
         if (s.int8_in)
-          run_conv_int8(s, static_cast<const int8_t*>(in), static_cast<int8_t*>(out), batch);
+          run_conv_int8(c, s, static_cast<const int8_t*>(in), static_cast<int8_t*>(out), batch);
         else
-          run_conv_float(s, static_cast<const float*>(in), static_cast<float*>(out), batch);
+          run_conv_float(c, s, static_cast<const float*>(in), static_cast<float*>(out), batch);
         break;
       case LayerKind::dense:
         if (s.int8_in) {
@@ -535,24 +541,24 @@ int SimdNetwork::run_steps(size_t begin, size_t end, int batch, int cur) {
           const int zin = s.in_q.zero;
           for (int nb = 0; nb < batch; ++nb) {
             if (i16) {
-              int16_t* d = reinterpret_cast<int16_t*>(padded_.data()) + size_t(nb) * s.cp;
+              int16_t* d = reinterpret_cast<int16_t*>(c.ws->padded.data()) + size_t(nb) * s.cp;
               for (int i = 0; i < k; ++i) d[i] = to_i16(src[size_t(nb) * k + i], zin);
               for (int i = k; i < s.cp; ++i) d[i] = 0;
             } else {
-              uint8_t* d = reinterpret_cast<uint8_t*>(padded_.data()) + size_t(nb) * s.cp;
+              uint8_t* d = reinterpret_cast<uint8_t*>(c.ws->padded.data()) + size_t(nb) * s.cp;
               for (int i = 0; i < k; ++i) d[i] = to_u8(src[size_t(nb) * k + i]);
               for (int i = k; i < s.cp; ++i) d[i] = to_u8(int8_t(zin));
             }
           }
           const size_t elem = i16 ? 2 : 1;
-          pool_->run(batch, [&](int begin, int end, int) {
-            const char* base = reinterpret_cast<const char*>(padded_.data()) + size_t(begin) * s.cp * elem;
+          rows(c, batch, [&](int begin, int end, int) {
+            const char* base = reinterpret_cast<const char*>(c.ws->padded.data()) + size_t(begin) * s.cp * elem;
             int8_gemm(s.w8, base, s.cp, end - begin, s.taps.data(), static_cast<int8_t*>(out) + size_t(begin) * s.out.c,
                       s.out.c);
           });
         } else {
           const float* src = static_cast<const float*>(in);
-          pool_->run(batch, [&](int begin, int end, int) {
+          rows(c, batch, [&](int begin, int end, int) {
             float_gemm(s.wf, src + size_t(begin) * s.cp, s.cp, end - begin, s.taps.data(),
                        static_cast<float*>(out) + size_t(begin) * s.out.c, s.out.c);
           });
@@ -562,7 +568,7 @@ int SimdNetwork::run_steps(size_t begin, size_t end, int batch, int cur) {
       case LayerKind::avgpool:
       case LayerKind::globalavgpool:
       case LayerKind::globalmaxpool:
-        run_pool(s, in, out, batch);
+        run_pool(c, s, in, out, batch);
         break;
       default:
         run_elementwise(s, in, out, batch);
@@ -573,32 +579,48 @@ int SimdNetwork::run_steps(size_t begin, size_t end, int batch, int cur) {
   return cur;
 }
 
+void SimdNetwork::rows(const Ctx& c, int tasks, const ThreadPool::Chunk& fn) {
+  if (c.parallel)
+    pool_->run(tasks, fn);
+  else if (tasks > 0)
+    fn(0, tasks, c.tid);
+}
+
 Expected<void> SimdNetwork::run(const float* input, int batch, float* output) {
   if (batch < 1 || batch > max_batch_)
     return make_error(Status::invalid_argument, "simd backend: batch " + std::to_string(batch) +
                                                     " outside [1, " + std::to_string(max_batch_) + "]");
-  int cur = 0;
+  Workspace& main = ws_[0];
+  const Ctx whole{&main, true, 0};
   if (split_ > 0) {
-    // The spatial part one item at a time, its outputs staged; then the flat part on the whole batch.
+    // The spatial part one item at a time (its activations stay in cache), outputs staged; then the
+    // flat part on the whole batch. With several threads and items, each thread takes whole items.
     const ItemShape& staged = steps_[split_ - 1].out;
     const size_t bytes = staged.size() * (steps_[split_ - 1].int8_out ? 1 : sizeof(float));
-    for (int n = 0; n < batch; ++n) {
-      std::memcpy(buf_[0].data(), input + size_t(n) * input_.size(), sizeof(float) * input_.size());
-      const int r = run_steps(0, split_, 1, 0);
-      std::memcpy(reinterpret_cast<char*>(stage_.data()) + size_t(n) * bytes, buf_[r].data(), bytes);
+    auto items = [&](int begin, int end, const Ctx& c) {
+      for (int n = begin; n < end; ++n) {
+        std::memcpy(c.ws->buf[0].data(), input + size_t(n) * input_.size(), sizeof(float) * input_.size());
+        const int r = run_steps(c, 0, split_, 1, 0);
+        std::memcpy(reinterpret_cast<char*>(stage_.data()) + size_t(n) * bytes, c.ws->buf[r].data(), bytes);
+      }
+    };
+    if (pool_->threads() > 1 && batch >= pool_->threads()) {
+      pool_->run(batch, [&](int begin, int end, int tid) { items(begin, end, Ctx{&ws_[tid], false, tid}); });
+    } else {
+      items(0, batch, whole);
     }
-    std::memcpy(buf_[0].data(), stage_.data(), bytes * size_t(batch));
+    std::memcpy(main.buf[0].data(), stage_.data(), bytes * size_t(batch));
   } else {
-    std::memcpy(buf_[0].data(), input, sizeof(float) * input_.size() * size_t(batch));
+    std::memcpy(main.buf[0].data(), input, sizeof(float) * input_.size() * size_t(batch));
   }
-  cur = run_steps(split_, steps_.size(), batch, 0);
+  const int cur = run_steps(whole, split_, steps_.size(), batch, 0);
   const size_t n = output_size() * size_t(batch);
   const bool int8_out = !steps_.empty() && steps_.back().int8_out;
   if (int8_out) {
     const QuantParams& q = steps_.back().out_q;
-    dequantize_i8(reinterpret_cast<const int8_t*>(buf_[cur].data()), n, q.scale, q.zero, output);
+    dequantize_i8(reinterpret_cast<const int8_t*>(main.buf[cur].data()), n, q.scale, q.zero, output);
   } else {
-    std::memcpy(output, buf_[cur].data(), sizeof(float) * n);
+    std::memcpy(output, main.buf[cur].data(), sizeof(float) * n);
   }
   return {};
 }

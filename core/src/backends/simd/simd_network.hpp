@@ -61,12 +61,25 @@ class SimdNetwork final : public CompiledNetwork {
   size_t output_size() const override { return steps_.empty() ? input_.size() : steps_.back().out.size(); }
 
  private:
-  int run_steps(size_t begin, size_t end, int batch, int cur);
-  void run_conv_int8(const Step& s, const int8_t* in, int8_t* out, int batch);
-  void prepare_padded_int8(const Step& s, const int8_t* in, int batch);
-  void conv_int8_row(const Step& s, int n, int y, int tid, int8_t* out_row, int32_t* acc_row);
-  void run_conv_float(const Step& s, const float* in, float* out, int batch);
-  void run_pool(const Step& s, const void* in, void* out, int batch);
+  // Activations of the items one caller works on: ping-pong buffers (float storage; int8 steps view
+  // them as bytes) and the padded conv input.
+  struct Workspace {
+    std::vector<float> buf[2];
+    std::vector<float> padded;
+  };
+  // Where a step runs: on workspace ws, its rows split over the pool (parallel) or all on thread tid.
+  struct Ctx {
+    Workspace* ws;
+    bool parallel;
+    int tid;
+  };
+  void rows(const Ctx& c, int tasks, const ThreadPool::Chunk& fn);
+  int run_steps(const Ctx& c, size_t begin, size_t end, int batch, int cur);
+  void run_conv_int8(const Ctx& c, const Step& s, const int8_t* in, int8_t* out, int batch);
+  void prepare_padded_int8(const Ctx& c, const Step& s, const int8_t* in, int batch);
+  void conv_int8_row(const Ctx& c, const Step& s, int n, int y, int tid, int8_t* out_row, int32_t* acc_row);
+  void run_conv_float(const Ctx& c, const Step& s, const float* in, float* out, int batch);
+  void run_pool(const Ctx& c, const Step& s, const void* in, void* out, int batch);
   void run_elementwise(const Step& s, const void* in, void* out, int batch);
 
   int max_batch_ = 1;
@@ -77,10 +90,9 @@ class SimdNetwork final : public CompiledNetwork {
   std::vector<float> stage_;
   std::vector<Step> steps_;
   std::shared_ptr<ThreadPool> pool_;
-  // Ping-pong activations (float storage; int8 steps view them as bytes), padded conv input, and
-  // per-thread im2col / accumulator scratch.
-  std::vector<float> buf_[2];
-  std::vector<float> padded_;
+  // ws_[0] serves whole batches (row-parallel); with several threads and items, thread t runs whole
+  // items of the spatial prefix on ws_[t] (no barrier per layer). Plus per-thread scratch.
+  std::vector<Workspace> ws_;
   std::vector<std::vector<float>> thread_scratch_;  // im2col row, then int32 conv rows (fused pooling)
   std::vector<std::vector<int32_t>> thread_acc_;
 };
