@@ -144,3 +144,66 @@ TEST_CASE("thread pool runs every task exactly once", "[simd]") {
     }
   }
 }
+
+// Whole networks through every kernel family this CPU runs (natively the i16 family of SSE4.1/AVX2 is
+// the one WebAssembly uses): a small mel CNN in int8 (Cin = 1 row windows, fused conv + max pooling,
+// im2col for Cin = 3, direct taps for Cin = 16, dense) against the reference backend, within 1 LSB.
+#include "backends/simd/simd_backend.hpp"
+#include "test_model_builder.hpp"
+
+TEST_CASE("the simd backend matches reference with every int8 kernel ISA", "[simd]") {
+  using namespace melgenre;
+  using melgenre::test::OpSpec;
+  struct Case {
+    std::vector<int> shape;
+    OpSpec spec;
+  };
+  const Case cases[] = {
+      {{12, 10, 1}, OpSpec{LayerKind::conv2d, true, 20, 3, 3, 1, 1, 1, 1, 1, 1, Activation::relu, 1.f}},
+      {{9, 7, 3}, OpSpec{LayerKind::conv2d, true, 17, 2, 3, 2, 1, 0, 1, 1, 0, Activation::none, 1.f}},
+      {{6, 8, 16}, OpSpec{LayerKind::conv2d, true, 33, 3, 5, 1, 1, 1, 2, 1, 2, Activation::relu, 1.f}},
+      {{5, 4, 6}, OpSpec{LayerKind::dense, true, 13, 1, 1, 1, 1, 0, 0, 0, 0, Activation::relu, 1.f}},
+  };
+  const Int8Isa all[] = {Int8Isa::scalar, Int8Isa::sse41, Int8Isa::avx2, Int8Isa::avxvnni, Int8Isa::wasm128};
+  auto ref = create_backend("reference", BackendOptions{});
+  REQUIRE(ref.ok());
+  for (Int8Isa isa : all) {
+    if (!int8_isa_supported(isa)) continue;
+    for (int threads : {1, 2}) {
+      auto backend = make_simd_backend_for_isa(threads, isa);
+      uint32_t seed = 11;
+      for (const Case& c : cases) {
+        // The op, then a max pooling (fused into an int8 conv by the simd backend).
+        Network net = melgenre::test::make_op_network(c.shape, c.spec, seed++);
+        if (c.spec.kind == LayerKind::conv2d) {
+          Layer pool;
+          pool.kind = LayerKind::maxpool;
+          pool.kernel_h = pool.stride_h = 2;
+          pool.kernel_w = 2;
+          pool.stride_w = 1;
+          net.layers.insert(net.layers.end() - 1, pool);  // before the dequantize
+        }
+        float lsb = 0.f;
+        for (const auto& l : net.layers)
+          if (l.has_quant) lsb = l.quant.scale;
+        const int batch = 3;
+        auto want_net = (*ref)->compile(net, batch);
+        auto got_net = backend->compile(net, batch);
+        REQUIRE(want_net.ok());
+        REQUIRE(got_net.ok());
+        size_t n_in = 1;
+        for (int d : c.shape) n_in *= size_t(d);
+        const auto input = melgenre::test::random_input(n_in * batch, seed * 3);
+        for (int b : {batch, 1}) {
+          std::vector<float> want((*want_net)->output_size() * size_t(b)), got(want.size());
+          REQUIRE((*want_net)->run(input.data(), b, want.data()).ok());
+          REQUIRE((*got_net)->run(input.data(), b, got.data()).ok());
+          float worst = 0.f;
+          for (size_t i = 0; i < want.size(); ++i) worst = std::max(worst, std::fabs(got[i] - want[i]));
+          INFO("isa " << int8_isa_name(isa) << " threads " << threads << " case " << seed << " batch " << b);
+          REQUIRE(worst <= lsb * 1.001f);
+        }
+      }
+    }
+  }
+}

@@ -4,6 +4,7 @@
 
 #include "backends/backend_factories.hpp"
 #include "backends/simd/int8_gemm.hpp"
+#include "backends/simd/simd_backend.hpp"
 #include "backends/simd/simd_network.hpp"
 #include "backends/simd/thread_pool.hpp"
 
@@ -12,8 +13,7 @@ namespace {
 
 class SimdBackend final : public Backend {
  public:
-  explicit SimdBackend(int threads)
-      : isa_(simd::best_int8_isa()), pool_(std::make_shared<simd::ThreadPool>(threads)) {}
+  SimdBackend(int threads, simd::Int8Isa isa) : isa_(isa), pool_(std::make_shared<simd::ThreadPool>(threads)) {}
 
   std::string name() const override { return "simd"; }
 
@@ -30,7 +30,11 @@ class SimdBackend final : public Backend {
 
 Expected<std::unique_ptr<Backend>> make_simd_backend(const BackendOptions& options) {
   if (options.threads < 1) return make_error(Status::invalid_argument, "simd backend: threads must be >= 1");
-  return std::unique_ptr<Backend>(new SimdBackend(options.threads));
+  return std::unique_ptr<Backend>(new SimdBackend(options.threads, simd::best_int8_isa()));
+}
+
+std::unique_ptr<Backend> simd::make_simd_backend_for_isa(int threads, Int8Isa isa) {
+  return std::unique_ptr<Backend>(new SimdBackend(threads < 1 ? 1 : threads, isa));
 }
 
 }  // namespace melgenre
