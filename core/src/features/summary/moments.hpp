@@ -26,4 +26,22 @@ Moments moments_of(size_t n, Get get) {
   return m;
 }
 
+// Moments of n values of which the first `kept` are get(i) and the rest zeros.
+template <class Get>
+Moments moments_padded(size_t kept, size_t n, Get get) {
+  Moments m;
+  if (n == 0) return m;
+  double sum = 0.0;
+  for (size_t i = 0; i < kept; ++i) sum += double(get(i));
+  m.mean = sum / double(n);
+  double sq = 0.0;
+  for (size_t i = 0; i < kept; ++i) {
+    const double d = double(get(i)) - m.mean;
+    sq += d * d;
+  }
+  sq += double(n - kept) * m.mean * m.mean;
+  m.var = sq / double(n);
+  return m;
+}
+
 }  // namespace melgenre

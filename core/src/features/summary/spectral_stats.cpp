@@ -1,4 +1,5 @@
 // librosa 0.8 rms (time-domain frames) and spectral centroid / bandwidth / rolloff on a magnitude STFT.
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <vector>
@@ -36,38 +37,45 @@ void spectral_shape(const FeatureMatrix& magnitude, int sample_rate, int n_fft, 
   out.rolloff.assign(size_t(frames), 0.0);
   std::vector<double> freq(static_cast<size_t>(bins));
   for (int k = 0; k < bins; ++k) freq[size_t(k)] = double(k) * sample_rate / n_fft;
-  std::vector<float> norm(static_cast<size_t>(bins));
+  std::vector<float> cum(static_cast<size_t>(bins));
   const float roll = float(roll_percent);
+  constexpr int kAcc = 4;  // independent accumulators: the sums are latency-bound otherwise
   for (int t = 0; t < frames; ++t) {
     const float* s = magnitude.frame(t);
     // util.normalize(S, norm=1): float64 sum, float32 result; near-silent frames stay unnormalised.
-    double total = 0.0;
-    for (int k = 0; k < bins; ++k) total += std::fabs(s[k]);
-    if (total < FLT_MIN) total = 1.0;
-    double centroid = 0.0;
-    for (int k = 0; k < bins; ++k) {
-      norm[size_t(k)] = float(s[k] / total);
-      centroid += freq[size_t(k)] * norm[size_t(k)];
-    }
-    double spread = 0.0;
-    for (int k = 0; k < bins; ++k) {
-      const double d = freq[size_t(k)] - centroid;
-      spread += norm[size_t(k)] * (d * d);
-    }
-    out.centroid[size_t(t)] = centroid;
-    out.bandwidth[size_t(t)] = std::sqrt(spread);
-
-    // Rolloff: float32 running sum as np.cumsum, first bin reaching roll_percent of the total.
-    float energy = 0.f;
-    for (int k = 0; k < bins; ++k) energy += s[k];
-    const float threshold = roll * energy;
-    float cum = 0.f;
+    double part[kAcc] = {};
     int k = 0;
+    for (; k + kAcc <= bins; k += kAcc)
+      for (int j = 0; j < kAcc; ++j) part[j] += std::fabs(s[k + j]);
+    double total = (part[0] + part[1]) + (part[2] + part[3]);
+    for (; k < bins; ++k) total += std::fabs(s[k]);
+    if (total < FLT_MIN) total = 1.0;
+    const double inv = 1.0 / total;
+    // Moments of the normalised spectrum: sum w, sum w f, sum w f^2 (bandwidth^2 = m2 - 2 c m1 + c^2 m0).
+    double m0[kAcc] = {}, m1[kAcc] = {}, m2[kAcc] = {};
+    for (k = 0; k + kAcc <= bins; k += kAcc)
+      for (int j = 0; j < kAcc; ++j) {
+        const double w = double(float(double(s[k + j]) * inv)), f = freq[size_t(k + j)];
+        m0[j] += w;
+        m1[j] += w * f;
+        m2[j] += w * f * f;
+      }
+    double s0 = (m0[0] + m0[1]) + (m0[2] + m0[3]), s1 = (m1[0] + m1[1]) + (m1[2] + m1[3]),
+           s2 = (m2[0] + m2[1]) + (m2[2] + m2[3]);
     for (; k < bins; ++k) {
-      cum += s[k];
-      if (!(cum < threshold)) break;
+      const double w = double(float(double(s[k]) * inv)), f = freq[size_t(k)];
+      s0 += w, s1 += w * f, s2 += w * f * f;
     }
-    out.rolloff[size_t(t)] = k < bins ? freq[size_t(k)] : 0.0;
+    const double centroid = s1;
+    out.centroid[size_t(t)] = centroid;
+    out.bandwidth[size_t(t)] = std::sqrt(std::max(0.0, s2 - 2.0 * centroid * s1 + centroid * centroid * s0));
+
+    // Rolloff: np.cumsum in float32 (sequential), first bin whose running sum reaches roll x total.
+    float acc = 0.f;
+    for (k = 0; k < bins; ++k) cum[size_t(k)] = acc += s[k];
+    const float threshold = roll * acc;
+    const size_t first = size_t(std::lower_bound(cum.begin(), cum.end(), threshold) - cum.begin());
+    out.rolloff[size_t(t)] = first < size_t(bins) ? freq[first] : 0.0;
   }
 }
 

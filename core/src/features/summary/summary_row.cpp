@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "features/summary/harmonic_separator.hpp"
 #include "features/summary/moments.hpp"
 #include "features/summary/tempo_estimator.hpp"
 #include "melgenre/summary.hpp"
@@ -59,6 +60,7 @@ struct SummaryExtractor::State {
   MelFilterbank mel;
   Dct dct;
   TempoEstimator tempo;
+  HarmonicSeparator hpss{kKernel};
   double chroma_tuning = 1e9;  // tuning the cached chroma filterbank was built for
   std::vector<float> chroma_fb;
   // Scratch reused between rows.
@@ -122,13 +124,21 @@ Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_ra
 
   s.stft.complex(y, n, s.spectrum);
   const int frames = s.stft.n_frames(n), bins = s.stft.n_bins();
-  s.magnitude.resize(frames, bins);
-  s.power.resize(frames, bins);
-  for (size_t i = 0; i < s.spectrum.size(); ++i) {
-    const float re = s.spectrum[i].real(), im = s.spectrum[i].imag();
-    const float p = re * re + im * im;
-    s.magnitude.data[i] = std::sqrt(p);
-    s.power.data[i] = s.magnitude.data[i] * s.magnitude.data[i];  // np.abs(D)**2
+  if (s.magnitude.n_frames != frames || s.magnitude.n_bins != bins) {
+    s.magnitude.resize(frames, bins);
+    s.power.resize(frames, bins);
+  }
+  {
+    const float* d = reinterpret_cast<const float*>(s.spectrum.data());
+    float* mag = s.magnitude.data.data();
+    float* pw = s.power.data.data();
+    const size_t total = s.spectrum.size();
+    for (size_t i = 0; i < total; ++i) {
+      const float re = d[2 * i], im = d[2 * i + 1];
+      const float m = std::sqrt(re * re + im * im);
+      mag[i] = m;
+      pw[i] = m * m;  // np.abs(D)**2
+    }
   }
   clock.mark("stft");
 
@@ -138,7 +148,10 @@ Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_ra
     s.chroma_tuning = tuning;
   }
   chroma_from_power(s.power, s.chroma_fb, kChroma, s.chroma);
-  put(moments_of(s.chroma.data.size(), [&](size_t i) { return s.chroma.data[i]; }));
+  {
+    const float* c = s.chroma.data.data();
+    put(moments_of(s.chroma.data.size(), [c](size_t i) { return c[i]; }));
+  }
   clock.mark("tuning+chroma");
 
   const std::vector<float> rms = rms_frames(y, n, kFft, kHop);
@@ -155,15 +168,17 @@ Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_ra
   put(moments_of(zcr.size(), [&](size_t i) { return zcr[i]; }));
   clock.mark("zcr");
 
-  harmonic_spectrum(s.spectrum, s.magnitude, kKernel, s.harmonic);
+  s.hpss.harmonic(s.spectrum, s.magnitude, s.harmonic);
   clock.mark("hpss masks");
   auto h = istft(s.harmonic, frames, s.stft.params());
   if (!h) return h.error();
   // librosa.effects.hpss: istft without length, zero-padded to len(y). The percussive part istft(D - H)
   // equals y - h up to float rounding (istft(D) reconstructs y exactly where it is defined).
   const size_t kept = std::min(n, h->size());
-  put(moments_of(n, [&](size_t i) { return i < kept ? (*h)[i] : 0.f; }));
-  put(moments_of(n, [&](size_t i) { return i < kept ? y[i] - (*h)[i] : 0.f; }));
+  const float* hv = h->data();
+  // Zero padding past `kept` contributes nothing to the sums, only to the count.
+  put(moments_padded(kept, n, [hv](size_t i) { return hv[i]; }));
+  put(moments_padded(kept, n, [hv, y](size_t i) { return y[i] - hv[i]; }));
   clock.mark("hpss istft");
 
   s.mel.apply(s.power, s.mel_power);

@@ -28,9 +28,15 @@ Expected<TempoEstimator> TempoEstimator::create(int sample_rate, int hop, double
   // time_to_frames(8 s): floor(8 * sr / hop) frames of autocorrelation window.
   const int win = int((long long)(8.0 * sample_rate) / hop);
   if (win < 2) return make_error(Status::invalid_argument, "tempo: hop too long for an 8 s autocorrelation window");
-  // Any FFT length >= 2 win - 1 gives the exact linear autocorrelation; use a power of two.
-  int n = 1;
-  while (n < 2 * win) n *= 2;
+  // Any FFT length >= 2 win - 1 gives the exact linear autocorrelation; take the smallest even
+  // 2^a 3^b 5^c (KissFFT's fast radices), e.g. 720 for 344 frames.
+  int n = 2 * win;
+  auto smooth = [](int m) {
+    for (int f : {2, 3, 5})
+      while (m % f == 0) m /= f;
+    return m == 1;
+  };
+  while (n % 2 || !smooth(n)) ++n;
   auto fft = RealFft::create(n);
   if (!fft) return fft.error();
   return TempoEstimator(sample_rate, hop, start_bpm, win, std::move(*fft));
