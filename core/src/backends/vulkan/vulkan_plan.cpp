@@ -31,28 +31,44 @@ uint32_t add_tensor(Plan& plan, const TensorPtr& t, size_t count) {
   return off;
 }
 
-// A float OHWI conv weight repacked to [Cout/8][kh][kw][Cin][8] (zero-padded channels) and its bias padded
-// to a multiple of 8, for shaders/conv2d.comp (8 output channels per invocation, one block per group row).
+// An OHWI conv weight repacked to [Cout/8][kh][kw][Cin][8] (zero-padded channels; f32 as bits, i8 widened to
+// int32), with bias and (int8) requantisation multipliers padded to a multiple of 8, for
+// shaders/conv2d*.comp (8 output channels per invocation, one block per work-group row).
 struct PackedConv {
-  uint32_t weight_off, bias_off;
-  int blocks;
+  uint32_t weight_off = 0, bias_off = 0, multiplier_off = 0;
+  int blocks = 0;
 };
-PackedConv add_conv_blocked(Plan& plan, const Tensor& w, const TensorPtr& bias) {
+PackedConv add_conv_blocked(Plan& plan, const Layer& l, float in_scale, float out_scale) {
+  const Tensor& w = *l.weight;
   const int cout = w.shape[0], kh = w.shape[1], kw = w.shape[2], cin = w.shape[3];
-  const int blocks = (cout + 7) / 8;
+  const bool int8 = w.dtype == DType::i8;
+  PackedConv p;
+  p.blocks = (cout + 7) / 8;
   const size_t per_block = size_t(kh) * kw * cin * 8;
-  PackedConv p{uint32_t(plan.params.size()), 0, blocks};
-  plan.params.resize(plan.params.size() + per_block * size_t(blocks), 0u);
+  const size_t padded = size_t(p.blocks) * 8;
+  auto reserve = [&](size_t n) {
+    const uint32_t off = uint32_t(plan.params.size());
+    plan.params.resize(plan.params.size() + n, 0u);
+    return off;
+  };
+  p.weight_off = reserve(per_block * size_t(p.blocks));
   for (int o = 0; o < cout; ++o)
     for (int y = 0; y < kh; ++y)
       for (int x = 0; x < kw; ++x)
-        for (int c = 0; c < cin; ++c)
+        for (int c = 0; c < cin; ++c) {
+          const size_t src = ((size_t(o) * kh + y) * kw + x) * cin + c;
           plan.params[p.weight_off + size_t(o / 8) * per_block + ((size_t(y) * kw + x) * cin + c) * 8 + o % 8] =
-              bits(w.f32[((size_t(o) * kh + y) * kw + x) * cin + c]);
-  p.bias_off = uint32_t(plan.params.size());
-  plan.params.resize(plan.params.size() + size_t(blocks) * 8, 0u);
-  if (bias)
-    for (int o = 0; o < cout; ++o) plan.params[p.bias_off + o] = bits(bias->f32[o]);
+              int8 ? uint32_t(int32_t(w.i8[src])) : bits(w.f32[src]);
+        }
+  p.bias_off = reserve(padded);
+  if (l.bias)
+    for (int o = 0; o < cout; ++o)
+      plan.params[p.bias_off + o] = int8 ? uint32_t(l.bias->i32[o]) : bits(l.bias->f32[o]);
+  if (int8) {
+    p.multiplier_off = reserve(padded);
+    for (int o = 0; o < cout; ++o)
+      plan.params[p.multiplier_off + o] = bits(in_scale * l.weight_scale->f32[o] / out_scale);
+  }
   return p;
 }
 
@@ -100,22 +116,13 @@ Expected<Plan> plan_network(const Network& network) {
     switch (L.kind) {
       case LayerKind::conv2d: {
         const int cout = L.weight->shape[0];
-        if (!in.int8) {
-          const PackedConv p = add_conv_blocked(plan, *L.weight, L.bias);
-          auto b = add_step(plan, "conv2d", out.count() / size_t(cout), out.count(), where);
-          b.s.channel_blocks = uint32_t(p.blocks);
-          b.i(in.shape[0]).i(in.shape[1]).i(in.shape[2]).i(out.shape[0]).i(out.shape[1]).i(cout);
-          b.i(L.kernel_h).i(L.kernel_w).i(L.stride_h).i(L.stride_w).i(L.pad_top).i(L.pad_left).i(relu);
-          b.u(p.weight_off).u(p.bias_off);
-          break;
-        }
-        const uint32_t w_off = add_tensor(plan, L.weight, 0);
-        const uint32_t b_off = add_tensor(plan, L.bias, size_t(cout));
-        auto b = add_step(plan, "conv2d_q8", out.count(), out.count(), where);
+        const PackedConv p = add_conv_blocked(plan, L, in.quant.scale, out.quant.scale);
+        auto b = add_step(plan, in.int8 ? "conv2d_q8" : "conv2d", out.count() / size_t(cout), out.count(), where);
+        b.s.channel_blocks = uint32_t(p.blocks);
         b.i(in.shape[0]).i(in.shape[1]).i(in.shape[2]).i(out.shape[0]).i(out.shape[1]).i(cout);
         b.i(L.kernel_h).i(L.kernel_w).i(L.stride_h).i(L.stride_w).i(L.pad_top).i(L.pad_left).i(relu);
-        b.u(w_off).u(b_off);
-        b.u(add_multipliers(plan, *L.weight_scale, in.quant.scale, out.quant.scale)).i(in.quant.zero).i(out.quant.zero);
+        b.u(p.weight_off).u(p.bias_off);
+        if (in.int8) b.u(p.multiplier_off).i(in.quant.zero).i(out.quant.zero);
         break;
       }
       case LayerKind::dense: {
