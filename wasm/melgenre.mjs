@@ -22,12 +22,12 @@ const USAGE = `usage: node wasm/melgenre.mjs classify [--model FILE] [--format j
 
 // Loads the node flavour of the module: 'st' (single-threaded) or 'mt' (pthreads).
 export async function loadNodeMelgenre(flavour, buildDir = defaultBuildDir()) {
-  const path = join(buildDir, 'wasm', `melgenre-node-${flavour}.js`);
+  const path = resolve(buildDir, 'wasm', `melgenre-node-${flavour}.js`);
   let factory;
   try {
     factory = createRequire(import.meta.url)(path);
   } catch (e) {
-    throw new Error(`cannot load ${path} (build the wasm preset first: cmake --preset wasm && cmake --build --preset wasm): ${e.message}`);
+    throw new Error(`cannot load ${path} (build the wasm preset first: cmake --preset wasm && cmake --build --preset wasm): ${e.message.split('\n')[0]}`);
   }
   return loadMelgenre(factory, { threaded: flavour === 'mt' });
 }
@@ -116,7 +116,13 @@ async function runClassify(argv) {
     return EXIT_BAD_INPUT;
   }
 
-  const melgenre = await loadNodeMelgenre(threads > 1 ? 'mt' : 'st', opts.build ?? defaultBuildDir());
+  let melgenre;
+  try {
+    melgenre = await loadNodeMelgenre(threads > 1 ? 'mt' : 'st', opts.build ?? defaultBuildDir());
+  } catch (e) {
+    process.stderr.write(`melgenre classify: ${e.message}\n`);
+    return EXIT_USAGE;
+  }
   let classifier;
   try {
     classifier = melgenre.createClassifier(modelBytes, { threads, backend: opts.backend ?? 'auto' });
