@@ -1,10 +1,10 @@
 #!/usr/bin/env -S node --no-experimental-fetch
 // Node entry point of the WebAssembly build: the same classification as the native CLI, for parity
 // checks and scripting.
-//   node wasm/melgenre.mjs classify [--model FILE] [--format json|table] [--segments] [--threads N]
+//   node wasm/melgenre.mjs classify [--model FILE] [--format table|json|csv] [--segments] [--threads N]
 //                                   [--backend NAME] [--build DIR] PATH...
 // With --threads > 1 the threaded (pthreads) module is used, otherwise the single-threaded one.
-// --format json prints exactly the native CLI's JSON lines. The modules are found in --build DIR, or
+// Output (every format) and error lines are exactly the native CLI's. The modules are found in --build DIR, or
 // $MELGENRE_WASM_BUILD, or <repo>/build/wasm.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,12 +12,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { loadMelgenre, MelgenreError } from './api.mjs';
-import { formatJsonLine, formatTableLine, tableHeader } from './format.mjs';
+import { csvHeader, formatCsvLines, formatJsonLine, formatTableLines } from './format.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const EXIT_OK = 0, EXIT_USAGE = 1, EXIT_BAD_INPUT = 2;
 
-const USAGE = `usage: node wasm/melgenre.mjs classify [--model FILE] [--format json|table] [--segments]
+const USAGE = `usage: node wasm/melgenre.mjs classify [--model FILE] [--format table|json|csv] [--segments]
                                  [--threads N] [--backend NAME] [--build DIR] PATH...`;
 
 // Loads the node flavour of the module: 'st' (single-threaded) or 'mt' (pthreads).
@@ -94,8 +94,8 @@ async function runClassify(argv) {
   }
   if (opts.help) { process.stdout.write(`${USAGE}\n`); return EXIT_OK; }
   const format = opts.format ?? 'table';
-  if (!['json', 'table'].includes(format)) {
-    process.stderr.write(`melgenre classify: --format must be json or table, got '${format}'\n`);
+  if (!['json', 'table', 'csv'].includes(format)) {
+    process.stderr.write(`melgenre classify: --format must be table, json or csv, got '${format}'\n`);
     return EXIT_USAGE;
   }
   const threads = opts.threads === undefined ? 1 : Number(opts.threads);
@@ -104,7 +104,7 @@ async function runClassify(argv) {
     return EXIT_USAGE;
   }
   if (opts.positional.length === 0) {
-    process.stderr.write(`melgenre classify: no input files\n${USAGE}\n`);
+    process.stderr.write(`melgenre classify: no input: give audio files, folders or '-'\n\n${USAGE}\n`);
     return EXIT_USAGE;
   }
   const modelPath = opts.model ?? defaultModelPath();
@@ -133,24 +133,34 @@ async function runClassify(argv) {
   }
 
   const { files, errors } = expandPaths(opts.positional);
-  let failed = errors.length;
-  for (const err of errors) process.stderr.write(`melgenre classify: ${err}\n`);
-  if (format === 'table' && files.length) process.stdout.write(tableHeader(classifier.labels));
+  let failed = errors.length > 0;
+  for (const err of errors) process.stderr.write(`${err}\n`);
+  if (files.length === 0) {
+    if (!failed) process.stderr.write('melgenre classify: no audio files found\n');
+    return EXIT_BAD_INPUT;
+  }
+  const segments = !!opts.segments;
+  if (format === 'csv') process.stdout.write(csvHeader(classifier.labels, { segments }));
+  let stdinUsed = false;
   for (const file of files) {
     let result;
     try {
+      if (file === '-' && stdinUsed) throw new Error('standard input given twice');
+      stdinUsed ||= file === '-';
       const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
       result = classifier.classifyEncoded(bytes, file);
     } catch (e) {
-      if (!(e instanceof MelgenreError) && !e.code) throw e;
-      process.stderr.write(`melgenre classify: ${file}: ${e.message}\n`);
-      ++failed;
+      if (!(e instanceof MelgenreError) && !e.code && !/given twice/.test(e.message)) throw e;
+      const reason = e.code === 'EISDIR' ? 'is a directory' : e.code ? `cannot read: ${e.message}` : e.message;
+      // As the native failure_line(): the message alone when it already names the file.
+      process.stderr.write(reason.startsWith(`${file}:`) ? `${reason}\n` : `${file}: ${reason}\n`);
+      failed = true;
       continue;
     }
-    const line = format === 'json'
-      ? formatJsonLine(file, result, classifier.labels, { segments: !!opts.segments })
-      : formatTableLine(file, result, classifier.labels);
-    process.stdout.write(line);
+    const labels = classifier.labels;
+    process.stdout.write(format === 'json' ? formatJsonLine(file, result, labels, { segments })
+      : format === 'csv' ? formatCsvLines(file, result, labels, { segments })
+        : formatTableLines(file, result, labels, { segments }));
   }
   classifier.delete();
   return failed ? EXIT_BAD_INPUT : EXIT_OK;
