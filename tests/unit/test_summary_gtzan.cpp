@@ -15,7 +15,7 @@ using namespace melgenre;
 namespace {
 
 #ifdef __EMSCRIPTEN__
-constexpr size_t kClipStride = 34;  // 3 clips of 100
+constexpr size_t kClipStride = 10;  // 10 clips of 100
 #else
 constexpr size_t kClipStride = 1;
 #endif

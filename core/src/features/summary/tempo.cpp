@@ -13,12 +13,13 @@
 
 namespace melgenre {
 
-TempoEstimator::TempoEstimator(int sample_rate, int hop, double start_bpm, int win, RealFft fft)
+TempoEstimator::TempoEstimator(int sample_rate, int hop, double start_bpm, int win, RealFftX4 fft)
     : sample_rate_(sample_rate), hop_(hop), win_(win), start_bpm_(start_bpm), fft_(std::move(fft)) {
   window_ = periodic_hann(win_);
-  frame_.assign(size_t(fft_.size()), 0.f);
-  power_.assign(size_t(fft_.size()), 0.f);
-  spectrum_.assign(size_t(fft_.n_bins()), {});
+  frames_.assign(size_t(fft_.size()) * 4, 0.f);
+  power_.assign(size_t(fft_.size()) * 4, 0.f);
+  spectrum_.assign(size_t(fft_.n_bins()) * 8, 0.f);
+  ac_.assign(size_t(fft_.n_bins()) * 8, 0.f);
   mean_ac_.assign(size_t(win_), 0.0);
 }
 
@@ -37,7 +38,7 @@ Expected<TempoEstimator> TempoEstimator::create(int sample_rate, int hop, double
     return m == 1;
   };
   while (n % 2 || !smooth(n)) ++n;
-  auto fft = RealFft::create(n);
+  auto fft = RealFftX4::create(n);
   if (!fft) return fft.error();
   return TempoEstimator(sample_rate, hop, start_bpm, win, std::move(*fft));
 }
@@ -47,28 +48,41 @@ double TempoEstimator::estimate(const std::vector<float>& env) {
   if (n == 0 || std::all_of(env.begin(), env.end(), [](float v) { return v == 0.f; })) return 0.0;
   const int win = win_, half = win / 2;
   // np.pad(env, half, mode='linear_ramp', end_values=0), float32.
-  padded_.assign(n + 2 * size_t(half), 0.f);
+  padded_.assign(n + 2 * size_t(half) + 4, 0.f);
   std::copy(env.begin(), env.end(), padded_.begin() + half);
   for (int i = 0; i < half; ++i) {
     padded_[size_t(i)] = float(double(i) * (double(env.front()) / half));
-    padded_[padded_.size() - 1 - size_t(i)] = float(double(i) * (double(env.back()) / half));
+    padded_[n + 2 * size_t(half) - 1 - size_t(i)] = float(double(i) * (double(env.back()) / half));
   }
   std::fill(mean_ac_.begin(), mean_ac_.end(), 0.0);
   const int nfft = fft_.size(), nb = fft_.n_bins();
-  for (size_t t = 0; t < n; ++t) {
-    const float* src = padded_.data() + t;
-    for (int i = 0; i < win; ++i) frame_[size_t(i)] = float(double(src[i]) * window_[size_t(i)]);
-    std::fill(frame_.begin() + win, frame_.end(), 0.f);
-    fft_.forward(frame_.data(), spectrum_.data());
-    for (int k = 0; k < nb; ++k) spectrum_[size_t(k)] = std::norm(spectrum_[size_t(k)]);
-    fft_.inverse(spectrum_.data(), power_.data());
-    // Column normalisation by the largest |autocorrelation| (norm=inf).
-    double peak = 0.0;
-    for (int k = 0; k < win; ++k) peak = std::max(peak, std::fabs(double(power_[size_t(k)])));
-    if (peak < DBL_MIN) peak = 1.0;
-    for (int k = 0; k < win; ++k) mean_ac_[size_t(k)] += power_[size_t(k)] / peak;
+  // Four frames per pass. Autocorrelation = inverse DFT of the power spectrum; as that spectrum is real
+  // and even, its inverse is (1/N) times the real part of its forward DFT, so both passes are forward
+  // real FFTs (the scale cancels in the per-frame normalisation).
+  for (size_t t0 = 0; t0 < n; t0 += 4) {
+    const int lanes = int(std::min<size_t>(4, n - t0));
+    std::fill(frames_.begin(), frames_.end(), 0.f);
+    for (int lane = 0; lane < lanes; ++lane) {
+      const float* src = padded_.data() + t0 + size_t(lane);
+      for (int i = 0; i < win; ++i) frames_[size_t(i) * 4 + size_t(lane)] = float(double(src[i]) * window_[size_t(i)]);
+    }
+    fft_.forward(frames_.data(), spectrum_.data());
+    for (int k = 0; k < nb; ++k)
+      for (int lane = 0; lane < 4; ++lane) {
+        const float re = spectrum_[size_t(k) * 8 + size_t(lane)], im = spectrum_[size_t(k) * 8 + 4 + size_t(lane)];
+        const float p = re * re + im * im;
+        power_[size_t(k) * 4 + size_t(lane)] = p;
+        if (k > 0 && k < nfft - k) power_[size_t(nfft - k) * 4 + size_t(lane)] = p;  // even extension
+      }
+    fft_.forward(power_.data(), ac_.data());
+    for (int lane = 0; lane < lanes; ++lane) {
+      // Column normalisation by the largest |autocorrelation| (norm=inf).
+      double peak = 0.0;
+      for (int k = 0; k < win; ++k) peak = std::max(peak, std::fabs(double(ac_[size_t(k) * 8 + size_t(lane)])));
+      if (peak < DBL_MIN) peak = 1.0;
+      for (int k = 0; k < win; ++k) mean_ac_[size_t(k)] += ac_[size_t(k) * 8 + size_t(lane)] / peak;
+    }
   }
-  (void)nfft;
   const double log2_start = std::log2(start_bpm_);
   int best = -1;
   double best_score = -std::numeric_limits<double>::infinity();

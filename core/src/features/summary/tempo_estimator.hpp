@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "features/real_fft.hpp"
+#include "features/real_fft_x4.hpp"
 #include "melgenre/error.hpp"
 
 namespace melgenre {
@@ -15,13 +15,12 @@ class TempoEstimator {
   double estimate(const std::vector<float>& onset_envelope);
 
  private:
-  TempoEstimator(int sample_rate, int hop, double start_bpm, int win, RealFft fft);
+  TempoEstimator(int sample_rate, int hop, double start_bpm, int win, RealFftX4 fft);
   int sample_rate_, hop_, win_;
   double start_bpm_;
-  RealFft fft_;
-  std::vector<double> window_;                 // periodic Hann of win_ samples
-  std::vector<float> padded_, frame_, power_;  // scratch
-  std::vector<std::complex<float>> spectrum_;
+  RealFftX4 fft_;                          // four frames per transform
+  std::vector<double> window_;             // periodic Hann of win_ samples
+  std::vector<float> padded_, frames_, spectrum_, power_, ac_;  // scratch, 4 lanes interleaved
   std::vector<double> mean_ac_;
 };
 
