@@ -6,6 +6,7 @@
 
 #include "features/summary/harmonic_separator.hpp"
 #include "features/summary/moments.hpp"
+#include "features/summary/overlap_add_inverse.hpp"
 #include "features/summary/tempo_estimator.hpp"
 #include "melgenre/summary.hpp"
 
@@ -61,15 +62,17 @@ struct SummaryExtractor::State {
   Dct dct;
   TempoEstimator tempo;
   HarmonicSeparator hpss{kKernel};
+  OverlapAddInverse inverse;
   double chroma_tuning = 1e9;  // tuning the cached chroma filterbank was built for
   std::vector<float> chroma_fb;
   // Scratch reused between rows.
   std::vector<std::complex<float>> spectrum, harmonic;
+  std::vector<float> harmonic_wave;
   FeatureMatrix magnitude, power, chroma, mel_power, mfcc;
   SpectralShape shape;
 
-  State(Stft st, MelFilterbank m, Dct d, TempoEstimator te)
-      : stft(std::move(st)), mel(std::move(m)), dct(std::move(d)), tempo(std::move(te)) {}
+  State(Stft st, MelFilterbank m, Dct d, TempoEstimator te, OverlapAddInverse inv)
+      : stft(std::move(st)), mel(std::move(m)), dct(std::move(d)), tempo(std::move(te)), inverse(std::move(inv)) {}
 };
 
 SummaryExtractor::SummaryExtractor(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -95,7 +98,10 @@ Expected<SummaryExtractor> SummaryExtractor::create() {
   if (!dct) return dct.error();
   auto tempo = TempoEstimator::create(kRate, kHop);
   if (!tempo) return tempo.error();
-  return SummaryExtractor(std::make_unique<State>(std::move(*stft), std::move(*mel), std::move(*dct), std::move(*tempo)));
+  auto inverse = OverlapAddInverse::create(kFft, kHop);
+  if (!inverse) return inverse.error();
+  return SummaryExtractor(std::make_unique<State>(std::move(*stft), std::move(*mel), std::move(*dct), std::move(*tempo),
+                                                  std::move(*inverse)));
 }
 
 Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_rate, std::vector<double>& row,
@@ -170,8 +176,8 @@ Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_ra
 
   s.hpss.harmonic(s.spectrum, s.magnitude, s.harmonic);
   clock.mark("hpss masks");
-  auto h = istft(s.harmonic, frames, s.stft.params());
-  if (!h) return h.error();
+  s.inverse.inverse(s.harmonic.data(), frames, s.harmonic_wave);
+  const std::vector<float>* h = &s.harmonic_wave;
   // librosa.effects.hpss: istft without length, zero-padded to len(y). The percussive part istft(D - H)
   // equals y - h up to float rounding (istft(D) reconstructs y exactly where it is defined).
   const size_t kept = std::min(n, h->size());
