@@ -27,7 +27,14 @@ inline v8f load8(const float* p) {
   return v;
 }
 inline void store8(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC's vector conditional lets it emit blendv / min / max.
+inline v8f select(v8i mask, v8f yes, v8f no) { return mask ? yes : no; }
+#else
 inline v8f select(v8i mask, v8f yes, v8f no) { return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
+#endif
+inline v8f vmin(v8f a, v8f b) { return select(a < b, a, b); }
+inline v8f vmax(v8f a, v8f b) { return select(a > b, a, b); }
 inline v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
 
 // scipy 'reflect' (half-sample symmetric) index into [0, n).
@@ -60,12 +67,12 @@ void filter8(const float* in, int n, ptrdiff_t stride, float* out, int k) {
     if (i + 1 >= n) break;
     const v8f leaving = load8(in + ptrdiff_t(reflect_index((long long)i - half, n)) * stride);
     const v8f entering = load8(in + ptrdiff_t(reflect_index((long long)i + half + 1, n)) * stride);
-    // r[j] = window without (the first copy of) `leaving`; w[j] <- r with `entering` inserted.
+    // r[j] = window without (the first copy of) `leaving`; w[j] <- r with `entering` inserted, which
+    // is min(r[j], max(r[j-1], entering)) because r is sorted.
     v8f r_prev = neg_inf;
     for (int j = 0; j < k; ++j) {
       const v8f r = select(w[j] < leaving, w[j], w[j + 1]);
-      const v8f hi = select(r_prev > entering, r_prev, entering);
-      w[j] = select(r < entering, r, hi);
+      w[j] = vmin(r, vmax(r_prev, entering));
       r_prev = r;
     }
   }

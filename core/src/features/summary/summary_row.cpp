@@ -2,7 +2,14 @@
 // spectrogram (MFCC and onset strength), plus the time-domain rms and zero-crossing rate.
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
 
 #include "features/summary/harmonic_separator.hpp"
 #include "features/summary/moments.hpp"
@@ -48,6 +55,31 @@ class StageClock {
   std::vector<SummaryStageTime>* out_;
   Clock::time_point last_;
 };
+
+// mag = sqrt(re^2 + im^2) (np.abs of complex64) and power = mag^2 (np.abs(D)**2) for n bins; the
+// square root in vector registers (std::sqrt stays scalar because of errno).
+void magnitude_and_power(const float* d, size_t n, float* mag, float* power) {
+  size_t i = 0;
+#if defined(__SSE2__) || defined(__wasm_simd128__)
+  for (; i + 4 <= n; i += 4) {
+    float re[4], im[4], p[4], m[4];
+    for (int j = 0; j < 4; ++j) re[j] = d[2 * (i + j)], im[j] = d[2 * (i + j) + 1];
+    for (int j = 0; j < 4; ++j) p[j] = re[j] * re[j] + im[j] * im[j];
+#if defined(__SSE2__)
+    _mm_storeu_ps(m, _mm_sqrt_ps(_mm_loadu_ps(p)));
+#else
+    wasm_v128_store(m, wasm_f32x4_sqrt(wasm_v128_load(p)));
+#endif
+    for (int j = 0; j < 4; ++j) mag[i + j] = m[j], power[i + j] = m[j] * m[j];
+  }
+#endif
+  for (; i < n; ++i) {
+    const float re = d[2 * i], im = d[2 * i + 1];
+    const float m = std::sqrt(re * re + im * im);
+    mag[i] = m;
+    power[i] = m * m;
+  }
+}
 
 }  // namespace
 
@@ -134,18 +166,8 @@ Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_ra
     s.magnitude.resize(frames, bins);
     s.power.resize(frames, bins);
   }
-  {
-    const float* d = reinterpret_cast<const float*>(s.spectrum.data());
-    float* mag = s.magnitude.data.data();
-    float* pw = s.power.data.data();
-    const size_t total = s.spectrum.size();
-    for (size_t i = 0; i < total; ++i) {
-      const float re = d[2 * i], im = d[2 * i + 1];
-      const float m = std::sqrt(re * re + im * im);
-      mag[i] = m;
-      pw[i] = m * m;  // np.abs(D)**2
-    }
-  }
+  magnitude_and_power(reinterpret_cast<const float*>(s.spectrum.data()), s.spectrum.size(), s.magnitude.data.data(),
+                      s.power.data.data());
   clock.mark("stft");
 
   const double tuning = estimate_tuning(s.power, kRate, kFft);
