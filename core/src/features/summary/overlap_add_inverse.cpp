@@ -16,8 +16,6 @@ OverlapAddInverse::OverlapAddInverse(int n_fft, int hop, RealFftX4 fft) : n_fft_
   window_.assign(window64_.begin(), window64_.end());
   lanes_in_.assign(size_t(n_fft) * 4, 0.f);
   lanes_out_.assign(size_t(n_fft / 2 + 1) * 8, 0.f);
-  frame_a_.assign(size_t(n_fft), 0.f);
-  frame_b_.assign(size_t(n_fft), 0.f);
 }
 
 Expected<OverlapAddInverse> OverlapAddInverse::create(int n_fft, int hop) {
@@ -51,36 +49,37 @@ void OverlapAddInverse::inverse(const std::complex<float>* spectrum, int frames,
   float* in = lanes_in_.data();
   const float* res = lanes_out_.data();
   const float scale = 1.f / float(n);
-  float* frame_out[2] = {frame_a_.data(), frame_b_.data()};
+  const float* win = window_.data();
   for (int t0 = 0; t0 < frames; t0 += 2) {
     const int count = std::min(2, frames - t0);
-    for (int f = 0; f < 2; ++f) {
-      const int la = 2 * f, lb = 2 * f + 1;  // lanes of the even (real) and odd (imaginary) parts
-      if (f >= count) {
-        for (int m = 0; m < n; ++m) in[size_t(m) * 4 + size_t(la)] = in[size_t(m) * 4 + size_t(lb)] = 0.f;
-        continue;
-      }
-      const std::complex<float>* x = spectrum + size_t(t0 + f) * size_t(bins);
-      in[size_t(la)] = x[0].real();
-      in[size_t(lb)] = 0.f;  // numpy.fft.irfft ignores the imaginary parts of DC and Nyquist
-      for (int k = 1; k < half; ++k) {
-        in[size_t(k) * 4 + size_t(la)] = x[k].real();
-        in[size_t(k) * 4 + size_t(lb)] = x[k].imag();
-        in[size_t(n - k) * 4 + size_t(la)] = x[k].real();
-        in[size_t(n - k) * 4 + size_t(lb)] = -x[k].imag();
-      }
-      in[size_t(half) * 4 + size_t(la)] = x[half].real();
-      in[size_t(half) * 4 + size_t(lb)] = 0.f;
+    // Lanes: even part of frame t0, odd part of t0, even part of t0+1, odd part of t0+1.
+    const std::complex<float>* x0 = spectrum + size_t(t0) * size_t(bins);
+    const std::complex<float>* x1 = count > 1 ? x0 + bins : nullptr;
+    auto lane_values = [&](int k, float* v) {
+      v[0] = x0[k].real(), v[1] = x0[k].imag();
+      v[2] = x1 ? x1[k].real() : 0.f, v[3] = x1 ? x1[k].imag() : 0.f;
+    };
+    float v[4];
+    lane_values(0, v);
+    in[0] = v[0], in[1] = 0.f, in[2] = v[2], in[3] = 0.f;  // irfft ignores Im of DC and Nyquist
+    for (int k = 1; k < half; ++k) {
+      lane_values(k, v);
+      float* lo = in + size_t(k) * 4;
+      float* hi = in + size_t(n - k) * 4;
+      lo[0] = v[0], lo[1] = v[1], lo[2] = v[2], lo[3] = v[3];
+      hi[0] = v[0], hi[1] = -v[1], hi[2] = v[2], hi[3] = -v[3];
     }
+    lane_values(half, v);
+    float* mid = in + size_t(half) * 4;
+    mid[0] = v[0], mid[1] = 0.f, mid[2] = v[2], mid[3] = 0.f;
     fft_.forward(in, lanes_out_.data());
+    // x[m] = (Re DFT(even)[m] + Im DFT(odd)[m]) / N for m <= N/2, mirrored with the odd part negated above.
     for (int f = 0; f < count; ++f) {
       const size_t re = size_t(2 * f), im = size_t(4 + 2 * f + 1);
-      float* y = frame_out[f];
-      for (int m = 0; m <= half; ++m) y[m] = (res[size_t(m) * 8 + re] + res[size_t(m) * 8 + im]) * scale;
-      for (int m = half + 1; m < n; ++m)
-        y[m] = (res[size_t(n - m) * 8 + re] - res[size_t(n - m) * 8 + im]) * scale;
       float* dst = full_.data() + size_t(t0 + f) * size_t(hop_);
-      for (int m = 0; m < n; ++m) dst[m] += y[m] * window_[size_t(m)];
+      for (int m = 0; m <= half; ++m) dst[m] += (res[size_t(m) * 8 + re] + res[size_t(m) * 8 + im]) * scale * win[m];
+      for (int m = half + 1; m < n; ++m)
+        dst[m] += (res[size_t(n - m) * 8 + re] - res[size_t(n - m) * 8 + im]) * scale * win[m];
     }
   }
   const size_t trim = size_t(half);

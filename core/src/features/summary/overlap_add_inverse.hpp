@@ -25,7 +25,7 @@ class OverlapAddInverse {
   int n_fft_, hop_;
   RealFftX4 fft_;
   std::vector<double> window64_;
-  std::vector<float> window_, lanes_in_, lanes_out_, frame_a_, frame_b_, full_;
+  std::vector<float> window_, lanes_in_, lanes_out_, full_;
   int wss_frames_ = -1;
   std::vector<float> wss_;  // librosa's window_sumsquare for wss_frames_ frames
 };

@@ -69,13 +69,25 @@ void spectral_shape(const FeatureMatrix& magnitude, int sample_rate, int n_fft, 
     const double centroid = s1;
     out.centroid[size_t(t)] = centroid;
     out.bandwidth[size_t(t)] = std::sqrt(std::max(0.0, s2 - 2.0 * centroid * s1 + centroid * centroid * s0));
+  }
 
-    // Rolloff: np.cumsum in float32 (sequential), first bin whose running sum reaches roll x total.
-    float acc = 0.f;
-    for (k = 0; k < bins; ++k) cum[size_t(k)] = acc += s[k];
-    const float threshold = roll * acc;
-    const size_t first = size_t(std::lower_bound(cum.begin(), cum.end(), threshold) - cum.begin());
-    out.rolloff[size_t(t)] = first < size_t(bins) ? freq[first] : 0.0;
+  // Rolloff: np.cumsum in float32 (sequential per frame), first bin whose running sum reaches
+  // roll x total. Four frames advance together so their dependency chains overlap.
+  constexpr int kChains = 4;
+  cum.resize(size_t(bins) * kChains);
+  for (int t0 = 0; t0 < frames; t0 += kChains) {
+    const int count = std::min(kChains, frames - t0);
+    const float* src[kChains];
+    for (int j = 0; j < kChains; ++j) src[j] = magnitude.frame(t0 + std::min(j, count - 1));
+    float acc[kChains] = {};
+    for (int k = 0; k < bins; ++k)
+      for (int j = 0; j < kChains; ++j) cum[size_t(j) * bins + size_t(k)] = acc[j] += src[j][k];
+    for (int j = 0; j < count; ++j) {
+      const float* c = cum.data() + size_t(j) * bins;
+      const float threshold = roll * acc[j];
+      const size_t first = size_t(std::lower_bound(c, c + bins, threshold) - c);
+      out.rolloff[size_t(t0 + j)] = first < size_t(bins) ? freq[first] : 0.0;
+    }
   }
 }
 
