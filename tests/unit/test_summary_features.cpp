@@ -214,6 +214,22 @@ TEST_CASE("silence gives zeros, not NaN", "[summary]") {
   CHECK((*row)[column("tempo")] == 0.0);
 }
 
+TEST_CASE("short and odd-length clips give finite rows", "[summary]") {
+  std::mt19937 rng(3);
+  std::normal_distribution<float> noise(0.f, 0.1f);
+  auto extractor = SummaryExtractor::create();
+  REQUIRE(extractor.ok());
+  std::vector<double> row;
+  for (size_t n : {size_t(2048), size_t(2049), size_t(3001), size_t(5 * 512 + 7), size_t(22050 * 3 + 333)}) {
+    std::vector<float> y(n);
+    for (auto& v : y) v = noise(rng);
+    auto done = extractor->compute(y.data(), y.size(), kRate, row);
+    REQUIRE(done.ok());
+    REQUIRE(int(row.size()) == kSummaryColumns);
+    for (double v : row) CHECK(std::isfinite(v));
+  }
+}
+
 TEST_CASE("bad input is refused with a clear error", "[summary]") {
   std::vector<float> y(44100, 0.1f);
   auto rate = compute_summary_row(y.data(), y.size(), 44100);
