@@ -131,17 +131,29 @@ def predict_tracks(model, mels, mean, std, batch=64):
     return np.stack(out)
 
 
-def train(mels, y, n_classes, epochs, seed, val_mels=None, val_y=None, passes=2, log=None):
+CFG = dict(drop_flat=0.3, drop_dense=0.5, mix_p=0.5, lr=LR, onecycle=True, passes=1, smoothing=0.05,
+           gain_db=6.0, tempo=0.08, pitch=0.05)
+
+
+def train(mels, y, n_classes, epochs, seed, val_mels=None, val_y=None, log=None, **cfg):
     """mels: list of [T, M] dB arrays. Returns (model, mean, std, history[(ll, acc, probs)])."""
+    c = dict(CFG)
+    c.update(cfg)
+    passes = c["passes"]
     torch.manual_seed(seed)
     mean, std = band_stats(mels)
-    aug = Augmenter(mels, y, seed)
+    aug = Augmenter(mels, y, seed, gain_db=c["gain_db"], tempo=c["tempo"], pitch=c["pitch"],
+                    mix_p=c["mix_p"])
     rng = np.random.default_rng(seed + 1)
-    model = CNN(n_classes)
-    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    model = CNN(n_classes, c["drop_flat"], c["drop_dense"])
+    opt = torch.optim.AdamW(model.parameters(), lr=c["lr"], weight_decay=WEIGHT_DECAY)
     steps = epochs * ((passes * len(mels) + BATCH - 1) // BATCH)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR * 3, total_steps=steps, pct_start=0.2)
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
+    if c["onecycle"]:
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=c["lr"] * 3, total_steps=steps,
+                                                    pct_start=0.2)
+    else:
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=c["smoothing"])
     yt = np.asarray(y)
     hist = []
     for ep in range(epochs):

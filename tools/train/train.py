@@ -175,6 +175,30 @@ def cnn_stage(args, labels, items, mels, keep):
             "params": qnet.param_count(layers)}
 
 
+def summary_csv_from_audio(cli, items, work):
+    """`--features-csv auto`: the 57-feature rows of the training audio itself, computed by
+    `melgenre features --kind summary` (for a user's folder-per-genre tree of full tracks)."""
+    out = os.path.join(work, "summary_auto.csv")
+    lines, header = [], None
+    for label in sorted({lab for _, lab in items}):
+        files = [p for p, lab in items if lab == label]
+        r = subprocess.run([cli, "features", "--kind", "summary", "--format", "csv", "--resample"] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            log("melgenre features --kind summary (exit %d): %s" % (r.returncode, r.stderr.strip()[-500:]))
+        rows = r.stdout.strip().splitlines()
+        if not rows:
+            continue
+        header = rows[0] + ",label"
+        lines += [row + "," + label for row in rows[1:]]
+    if header is None:
+        raise SystemExit("no summary rows could be computed from the audio tree")
+    with open(out, "w") as f:
+        f.write("\n".join([header] + lines) + "\n")
+    log("summary rows of %d files -> %s" % (len(lines), out))
+    return out
+
+
 # --------------------------------------------------------------------------------------- fusion
 def choose_weight(fnn_res, cnn_res):
     common = sorted(set(fnn_res["oof"]) & set(cnn_res["oof"]))
@@ -267,7 +291,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", required=True, help="the melgenre binary")
     ap.add_argument("--audio", required=True, help="folder-per-genre audio tree for the CNN")
-    ap.add_argument("--features-csv", default="", help="57-feature CSV for the FNN ('' = no FNN)")
+    ap.add_argument("--features-csv", default="", help="57-feature CSV for the FNN ('' = no FNN, "
+                    "'auto' = compute the rows of the --audio files with melgenre)")
     ap.add_argument("--heldout", default="", help="held-out folder-per-genre tree: excluded, then evaluated")
     ap.add_argument("--out", required=True, help="output folder for the .mgm files")
     ap.add_argument("--work", required=True, help="scratch folder (feature cache)")
@@ -290,6 +315,9 @@ def main():
     log("labels %s; %d audio files, %d after removing held-out tracks" % (" ".join(labels), n_all, len(items)))
 
     mels, keep = st.run("features (melgenre features)", features.extract_mels, args.cli, items, args.work, log)
+    if args.features_csv == "auto":
+        args.features_csv = st.run("summary rows (melgenre features --kind summary)",
+                                   summary_csv_from_audio, args.cli, items, args.work)
     fnn_res = st.run("FNN", fnn_stage, args, labels, held) if args.features_csv else None
     cnn_res = st.run("CNN", cnn_stage, args, labels, items, mels, keep)
     weight, fusion = (choose_weight(fnn_res, cnn_res) if fnn_res else (1.0, {}))
@@ -313,6 +341,11 @@ def main():
     }
     with open(os.path.join(args.work, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
+    if evals:
+        # models/card.json: the figures the model card states and tests/cli/model_card.sh re-measures.
+        with open(os.path.join(args.out, "card.json"), "w") as f:
+            json.dump(summary, f, indent=1)
+            f.write("\n")
     log("stage times: " + ", ".join("%s %.1f s" % kv for kv in st.times.items()))
     log("training (features to export) took %.1f s; summary in %s" %
         (train_seconds, os.path.join(args.work, "summary.json")))
