@@ -13,6 +13,8 @@ using namespace melgenre;
 
 namespace {
 
+constexpr double kPi = 3.14159265358979323846;
+
 // A deterministic "music-like" signal: a few partials with a slow envelope plus a little noise.
 Audio make_audio(double seconds, int rate, uint32_t seed = 1) {
   Audio a;
@@ -22,9 +24,9 @@ Audio make_audio(double seconds, int rate, uint32_t seed = 1) {
   std::uniform_real_distribution<float> noise(-0.05f, 0.05f);
   for (size_t i = 0; i < a.samples.size(); ++i) {
     const double t = double(i) / rate;
-    const double env = 0.6 + 0.4 * std::sin(2 * M_PI * 0.7 * t);
-    a.samples[i] = float(env * (0.3 * std::sin(2 * M_PI * 220 * t) + 0.2 * std::sin(2 * M_PI * 1375 * t) +
-                                0.1 * std::sin(2 * M_PI * 3100 * t * (1 + 0.01 * t)))) +
+    const double env = 0.6 + 0.4 * std::sin(2 * kPi * 0.7 * t);
+    a.samples[i] = float(env * (0.3 * std::sin(2 * kPi * 220 * t) + 0.2 * std::sin(2 * kPi * 1375 * t) +
+                                0.1 * std::sin(2 * kPi * 3100 * t * (1 + 0.01 * t)))) +
                    noise(gen);
   }
   return a;

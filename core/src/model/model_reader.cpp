@@ -480,7 +480,7 @@ class MetaParser {
     r.fmax = *fmax;
     r.htk = *htk == 1;
     r.db = *db == "none" ? DbMode::none : *db == "ref1" ? DbMode::ref1 : DbMode::refmax;
-    r.top_db = *top_db;
+    r.top_db = *top_db > 0.f ? *top_db : 0.f;  // FORMAT: <= 0 disables the floor; FeatureRecipe spells that 0
     if (r.kind == FeatureKind::mfcc) {
       auto n_mfcc = f.integer("n_mfcc", 1, r.n_mels);
       if (!n_mfcc) return n_mfcc.error();
