@@ -59,6 +59,9 @@ inline void block(const FloatGemmWeights& w, const float* const* px, const ptrdi
 
 MELGENRE_CLONES void float_gemm(const FloatGemmWeights& w, const float* base, ptrdiff_t pixel_step, int npix,
                                 const ptrdiff_t* tap_offset, float* out, ptrdiff_t out_stride) {
+#ifdef __wasm_simd128__
+  return float_gemm_wasm128(w, base, pixel_step, npix, tap_offset, out, out_stride);
+#endif
   if (w.avx2_fma) return float_gemm_avx2_fma(w, base, pixel_step, npix, tap_offset, out, out_stride);
   constexpr int kPix = 4;
   const int blocks = w.padded / kFloatBlock;

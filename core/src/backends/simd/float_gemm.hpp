@@ -32,5 +32,10 @@ void float_gemm(const FloatGemmWeights& w, const float* base, ptrdiff_t pixel_st
 void float_gemm_avx2_fma(const FloatGemmWeights& w, const float* base, ptrdiff_t pixel_step, int npix,
                          const ptrdiff_t* tap_offset, float* out, ptrdiff_t out_stride);
 bool cpu_has_avx2_fma();
+#ifdef __wasm_simd128__
+// The WebAssembly SIMD128 kernel (float_gemm_wasm.cpp), always used in wasm builds.
+void float_gemm_wasm128(const FloatGemmWeights& w, const float* base, ptrdiff_t pixel_step, int npix,
+                        const ptrdiff_t* tap_offset, float* out, ptrdiff_t out_stride);
+#endif
 
 }  // namespace melgenre::simd

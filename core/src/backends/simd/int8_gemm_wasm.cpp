@@ -13,12 +13,6 @@ namespace melgenre::simd {
 #ifdef __wasm_simd128__
 namespace {
 
-inline int32_t load_i32(const void* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
 // Requantises 16 accumulators with multipliers m into 16 int8 at dst.
 void requant16(const Int8GemmWeights& w, const float* m, const v128_t* acc, int8_t* dst) {
   const v128_t sign = wasm_f32x4_splat(-0.f), half = wasm_f32x4_splat(0.5f);
@@ -92,7 +86,7 @@ void int8_gemm_wasm128(const Int8GemmWeights& w, const void* base, ptrdiff_t pix
         const int16_t* x0 = px0 + tap_offset[t];
         const int16_t* x1 = px1 + tap_offset[t];
         for (int i = 0; i < w.cp; i += 2, wp += 2 * kInt8Block) {
-          v128_t v0 = wasm_i32x4_splat(load_i32(x0 + i)), v1 = wasm_i32x4_splat(load_i32(x1 + i));
+          v128_t v0 = wasm_v128_load32_splat(x0 + i), v1 = wasm_v128_load32_splat(x1 + i);
           v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 8), w2 = wasm_v128_load(wp + 16),
                  w3 = wasm_v128_load(wp + 24);
           a0[0] = wasm_i32x4_add(a0[0], wasm_i32x4_dot_i16x8(v0, w0));

@@ -271,12 +271,21 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
   const ItemShape staged = net->split_ == 0 ? net->input_ : net->steps_[net->split_ - 1].out;
   net->stage_.assign(staged.size() * size_t(max_batch) + 16, 0.f);
 
+  // Buffer sizes: the spatial prefix holds one item at a time, the flat suffix the whole batch.
+  size_t prefix_act = net->input_.size(), suffix_act = staged.size();
+  for (size_t i = 0; i < net->steps_.size(); ++i) {
+    const Step& st = net->steps_[i];
+    size_t& m = i < net->split_ ? prefix_act : suffix_act;
+    m = std::max(m, std::max(st.in.size(), st.out.size()));
+    if (st.fuse_pool) m = std::max(m, st.conv_out.size());
+  }
+  (void)max_act;
   const int threads = net->pool_->threads();
   net->ws_.resize(size_t(threads));
   for (size_t t = 0; t < net->ws_.size(); ++t) {
-    // Only ws_[0] holds whole batches; the others hold one item of the spatial prefix.
-    const size_t items = t == 0 ? size_t(max_batch) : 1;
-    for (auto& b : net->ws_[t].buf) b.assign(max_act * items + 16, 0.f);
+    // Only ws_[0] runs the batched suffix; every workspace runs prefix items one at a time.
+    const size_t floats = std::max(prefix_act, t == 0 ? suffix_act * size_t(max_batch) : 0);
+    for (auto& b : net->ws_[t].buf) b.assign(floats + 16, 0.f);
     net->ws_[t].padded.assign(max_padded_bytes / sizeof(float) + 16, 0.f);
   }
   net->thread_scratch_.assign(threads, std::vector<float>(scratch_bytes / sizeof(float) + 16, 0.f));
