@@ -40,11 +40,11 @@ T read_le(const uint8_t* p) {
   return v;
 }
 
-bool parse_int(const std::string& s, long lo, long hi, long& out) {
+bool parse_int(const std::string& s, long long lo, long long hi, long long& out) {
   if (s.empty()) return false;
   errno = 0;
   char* end = nullptr;
-  long v = std::strtol(s.c_str(), &end, 10);
+  long long v = std::strtoll(s.c_str(), &end, 10);
   if (*end != '\0' || errno == ERANGE || v < lo || v > hi) return false;
   out = v;
   return true;
@@ -117,10 +117,10 @@ class Fields {
     if (it->second.empty()) return line_.fail("field '" + key + "' is empty");
     return it->second;
   }
-  Expected<long> integer(const std::string& key, long lo, long hi) const {
+  Expected<long long> integer(const std::string& key, long long lo, long long hi) const {
     auto t = text(key);
     if (!t) return t.error();
-    long v = 0;
+    long long v = 0;
     if (!parse_int(*t, lo, hi, v))
       return line_.fail(key + "=" + *t + " is not an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return v;
@@ -133,13 +133,13 @@ class Fields {
     return v;
   }
   // "a,b" or "a,b,c,d" integers in [lo, hi].
-  Expected<std::vector<int>> int_list(const std::string& key, size_t count, long lo, long hi) const {
+  Expected<std::vector<int>> int_list(const std::string& key, size_t count, long long lo, long long hi) const {
     auto t = text(key);
     if (!t) return t.error();
     auto parts = split(*t, ',');
     std::vector<int> out;
     for (const auto& p : parts) {
-      long v = 0;
+      long long v = 0;
       if (!parse_int(p, lo, hi, v)) break;
       out.push_back(int(v));
     }
@@ -224,7 +224,7 @@ class MetaParser {
         have_name = true;
       } else if (kw == "labels") {
         if (have_labels) return l->fail("given twice");
-        long n = 0;
+        long long n = 0;
         if (t.size() < 2 || !parse_int(t[1], 1, kMaxLabels, n))
           return l->fail("expects a count in [1, " + std::to_string(kMaxLabels) + "] then the labels");
         if (t.size() != size_t(n) + 2)
@@ -242,10 +242,10 @@ class MetaParser {
         if (!have_name) return l->fail("the model 'name' line must come first");
         if (!have_labels) return l->fail("the 'labels' line must come before the networks");
         if (auto r = check_tensor_overlap(); !r) return r;
-        long k = 0;
+        long long k = 0;
         if (t.size() != 2 || !parse_int(t[1], 1, kMaxNetworks, k))
           return l->fail("expects a count in [1, " + std::to_string(kMaxNetworks) + "]");
-        for (long i = 0; i < k; ++i)
+        for (long long i = 0; i < k; ++i)
           if (auto r = parse_network(*l, int(i)); !r) return r;
         have_networks = true;
       } else {
@@ -268,7 +268,7 @@ class MetaParser {
     if (!dtype) return dtype.error();
     auto shape_text = f.text("shape");
     if (!shape_text) return shape_text.error();
-    auto offset = f.integer("offset", 0, 0x7fffffffffffffffL);
+    auto offset = f.integer("offset", 0, 0x7fffffffffffffffLL);
     if (!offset) return offset.error();
 
     auto t = std::make_shared<Tensor>();
@@ -276,13 +276,16 @@ class MetaParser {
     t->dtype = *dtype == "f32" ? DType::f32 : *dtype == "i8" ? DType::i8 : DType::i32;
     size_t bytes = dtype_size(t->dtype);
     for (const auto& p : split(*shape_text, ',')) {
-      long d = 0;
-      if (!parse_int(p, 1, 0x7fffffffL, d)) return l.fail("shape=" + *shape_text + " must be positive integers d0,d1,...");
+      long long d = 0;
+      if (!parse_int(p, 1, 0x7fffffffLL, d)) return l.fail("shape=" + *shape_text + " must be positive integers d0,d1,...");
       if (t->shape.size() >= 8) return l.fail("shape has more than 8 dimensions");
       t->shape.push_back(int(d));
       if (bytes > data_size_ / size_t(d) + 1) return l.fail("tensor '" + name + "' is larger than the data section");
       bytes *= size_t(d);
     }
+    if ((unsigned long long)*offset > (unsigned long long)data_size_)  // before narrowing to a 32-bit size_t (wasm)
+      return l.fail("offset=" + std::to_string(*offset) + " lies outside the data section of " +
+                    std::to_string(data_size_) + " bytes");
     size_t off = size_t(*offset);
     if (off % kAlignment) return l.fail("offset=" + std::to_string(off) + " is not a multiple of 64");
     if (off > data_size_ || bytes > data_size_ - off)
@@ -375,10 +378,10 @@ class MetaParser {
         continue;
       }
       if (kw != "layers") return l->fail("unknown keyword in network '" + net.name + "'");
-      long count = 0;
+      long long count = 0;
       if (l->tokens().size() != 2 || !parse_int(l->tokens()[1], 1, kMaxLayers, count))
         return l->fail("expects a count in [1, " + std::to_string(kMaxLayers) + "]");
-      for (long i = 0; i < count; ++i) {
+      for (long long i = 0; i < count; ++i) {
         const Line* ll = next();
         if (!ll || ll->keyword() == "end")
           return l->fail("says " + std::to_string(count) + " layers but network '" + net.name + "' has " + std::to_string(i));
