@@ -1,3 +1,5 @@
+// SimdNetwork: compile (shapes, packing, conv+pool fusion, buffer sizes) and run (per-item spatial prefix,
+// batched flat suffix) of the simd backend.
 #include "backends/simd/simd_network.hpp"
 
 #include "backends/backend_factories.hpp"
@@ -64,7 +66,7 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
   ItemShape cur = net->input_;
   bool int8 = false;
   QuantParams q;
-  size_t max_act = cur.size(), max_padded_bytes = 0, scratch_bytes = 0;
+  size_t max_padded_bytes = 0, scratch_bytes = 0;
   const size_t elem8 = family == Int8Family::i16 ? 2 : 1;
 
   for (size_t li = 0; li < network.layers.size(); ++li) {
@@ -261,8 +263,6 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
     cur = s.out;
     int8 = s.int8_out;
     q = s.out_q;
-    max_act = std::max(max_act, cur.size());
-    if (s.kind == LayerKind::conv2d && s.fuse_pool) max_act = std::max(max_act, s.conv_out.size());
     net->steps_.push_back(std::move(s));
   }
   // Per-item prefix: every step up to the first one with a flat input.
@@ -279,7 +279,6 @@ Expected<std::unique_ptr<CompiledNetwork>> SimdNetwork::compile(const Network& n
     m = std::max(m, std::max(st.in.size(), st.out.size()));
     if (st.fuse_pool) m = std::max(m, st.conv_out.size());
   }
-  (void)max_act;
   const int threads = net->pool_->threads();
   net->ws_.resize(size_t(threads));
   for (size_t t = 0; t < net->ws_.size(); ++t) {
