@@ -239,6 +239,10 @@ TEST_CASE("bad input is refused with a clear error", "[summary]") {
   auto shortclip = compute_summary_row(y.data(), 1000, kRate);
   REQUIRE(!shortclip.ok());
   CHECK(shortclip.error().status == Status::invalid_argument);
+  std::vector<float> too_long(size_t(kRate) * 601, 0.f);
+  auto long_clip = compute_summary_row(too_long.data(), too_long.size(), kRate);
+  REQUIRE(!long_clip.ok());
+  CHECK(long_clip.error().status == Status::resource_limit);
   y[500] = std::nanf("");
   auto nan = compute_summary_row(y.data(), y.size(), kRate);
   REQUIRE(!nan.ok());

@@ -85,7 +85,7 @@ class SummaryExtractor {
   ~SummaryExtractor();
 
   // Writes kSummaryColumns values into `row`. Refuses rates other than 22050 Hz, fewer than 2048
-  // samples, more than 20 minutes and non-finite samples.
+  // samples, more than 10 minutes (scratch memory grows ~1.5 MB per second) and non-finite samples.
   Expected<void> compute(const float* y, size_t n, int sample_rate, std::vector<double>& row,
                          std::vector<SummaryStageTime>* timings = nullptr);
 

@@ -21,7 +21,7 @@ namespace melgenre {
 namespace {
 
 constexpr int kRate = 22050, kFft = 2048, kHop = 512, kMels = 128, kMfcc = 20, kChroma = 12, kKernel = 31;
-constexpr double kMaxSeconds = 20 * 60;
+constexpr double kMaxSeconds = 10 * 60;  // ~0.9 GB of spectrogram scratch at this length
 
 std::vector<std::string> make_column_names() {
   std::vector<std::string> names;
@@ -145,7 +145,7 @@ Expected<void> SummaryExtractor::compute(const float* y, size_t n, int sample_ra
     return make_error(Status::invalid_argument, "summary features need at least " + std::to_string(kFft) +
                                                     " samples (93 ms), got " + std::to_string(n));
   if (double(n) > kMaxSeconds * kRate)
-    return make_error(Status::resource_limit, "summary features are limited to 20 minutes of audio, got " +
+    return make_error(Status::resource_limit, "summary features are limited to 10 minutes of audio, got " +
                                                   std::to_string(int(double(n) / kRate)) + " s");
   for (size_t i = 0; i < n; ++i)
     if (!std::isfinite(y[i]))
