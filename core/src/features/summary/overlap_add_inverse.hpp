@@ -1,12 +1,11 @@
-// librosa 0.8 istft (no `length`, centred) with plans and buffers kept between calls. Each frame's
-// inverse real FFT is done as two forward real FFTs (even part: real spectrum, odd part: imaginary
-// spectrum), two frames per four-lane transform.
+// librosa 0.8 istft (no `length`, centred) with plans and buffers kept between calls; four frames per
+// inverse FFT (four-lane KissFFT).
 #pragma once
 
 #include <complex>
 #include <vector>
 
-#include "features/real_fft_x4.hpp"
+#include "features/summary/inverse_real_fft_x4.hpp"
 #include "melgenre/error.hpp"
 
 namespace melgenre {
@@ -20,10 +19,10 @@ class OverlapAddInverse {
   void inverse(const std::complex<float>* spectrum, int frames, std::vector<float>& out);
 
  private:
-  OverlapAddInverse(int n_fft, int hop, RealFftX4 fft);
+  OverlapAddInverse(int n_fft, int hop, InverseRealFftX4 fft);
   void window_sum(int frames);
   int n_fft_, hop_;
-  RealFftX4 fft_;
+  InverseRealFftX4 fft_;
   std::vector<double> window64_;
   std::vector<float> window_, lanes_in_, lanes_out_, full_;
   int wss_frames_ = -1;
