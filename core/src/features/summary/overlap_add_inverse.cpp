@@ -52,15 +52,15 @@ void OverlapAddInverse::inverse(const std::complex<float>* spectrum, int frames,
   const float scale = 1.f / float(n);
   for (int t0 = 0; t0 < frames; t0 += 4) {
     const int count = std::min(4, frames - t0);
-    for (int lane = 0; lane < 4; ++lane) {
-      if (lane >= count) {
-        for (int k = 0; k < bins; ++k) in[size_t(k) * 8 + size_t(lane)] = in[size_t(k) * 8 + 4 + size_t(lane)] = 0.f;
-        continue;
-      }
-      const std::complex<float>* x = spectrum + size_t(t0 + lane) * size_t(bins);
-      for (int k = 0; k < bins; ++k) {
-        in[size_t(k) * 8 + size_t(lane)] = x[k].real();
-        in[size_t(k) * 8 + 4 + size_t(lane)] = x[k].imag();
+    // Bin-major lanes: for bin k, the 4 frames' real parts then their imaginary parts (missing frames 0).
+    const std::complex<float>* x[4];
+    for (int lane = 0; lane < 4; ++lane) x[lane] = lane < count ? spectrum + size_t(t0 + lane) * size_t(bins) : nullptr;
+    for (int k = 0; k < bins; ++k) {
+      float* dst = in + size_t(k) * 8;
+      for (int lane = 0; lane < 4; ++lane) {
+        const std::complex<float> v = x[lane] ? x[lane][k] : std::complex<float>();
+        dst[lane] = v.real();
+        dst[4 + lane] = v.imag();
       }
     }
     fft_.inverse(in, lanes_out_.data());
@@ -72,10 +72,10 @@ void OverlapAddInverse::inverse(const std::complex<float>* spectrum, int frames,
   const size_t trim = size_t(n / 2);
   if (full <= 2 * trim) return;
   out.resize(full - 2 * trim);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const float w = wss_[i + trim];
-    out[i] = w > FLT_MIN ? full_[i + trim] / w : full_[i + trim];
-  }
+  const float* y = full_.data() + trim;
+  const float* ws = wss_.data() + trim;
+  float* o = out.data();
+  for (size_t i = 0; i < out.size(); ++i) o[i] = y[i] / (ws[i] > FLT_MIN ? ws[i] : 1.f);  // branch-free
 }
 
 }  // namespace melgenre
