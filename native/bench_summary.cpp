@@ -1,6 +1,7 @@
 // `melgenre bench summary FILE`: time one 57-feature GTZAN row (1 thread, state built once, decode
 // excluded), then the median time of each stage over the same runs.
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -63,17 +64,25 @@ int run_bench_summary(int argc, char** argv) {
   std::printf("%-28s %10.3f %10.3f %10.3f %6d\n", "summary row (57 values)", whole.median_ms, whole.p10_ms,
               whole.p90_ms, whole.runs);
 
-  // Per-stage medians over separate instrumented runs.
+  // Per-stage medians over separate instrumented runs, and the process CPU time of each run (less
+  // sensitive than wall time to other processes competing for the cores).
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> stage_ms;
   std::vector<SummaryStageTime> timings;
+  std::vector<double> cpu_ms;
   for (int r = 0; r < std::max(*runs, 5); ++r) {
+    const std::clock_t c0 = std::clock();
     (void)extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row, &timings);
+    cpu_ms.push_back(1000.0 * double(std::clock() - c0) / CLOCKS_PER_SEC);
     for (const auto& t : timings) {
       if (!stage_ms.count(t.stage)) order.push_back(t.stage);
       stage_ms[t.stage].push_back(t.ms);
     }
   }
+  std::sort(cpu_ms.begin(), cpu_ms.end());
+  std::printf("%-28s %10.3f %10.3f %10.3f %6d\n", "  same, process CPU time", cpu_ms[cpu_ms.size() / 2],
+              cpu_ms[cpu_ms.size() / 10], cpu_ms[cpu_ms.size() * 9 / 10], int(cpu_ms.size()));
+  std::printf("stages (median wall ms of instrumented runs):\n");
   for (const auto& name : order) {
     auto& v = stage_ms[name];
     std::sort(v.begin(), v.end());
