@@ -132,6 +132,12 @@ int run_features_summary(int argc, char** argv) {
       failed = true;
       continue;
     }
+    if (audio->sample_rate != kTableRate) {
+      std::fprintf(stderr, "melgenre features: %s: %d Hz audio; the table's features exist only at %d Hz (pass "
+                   "--resample to convert)\n", path == "-" ? "<stdin>" : path.c_str(), audio->sample_rate, kTableRate);
+      failed = true;
+      continue;
+    }
     auto done = extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row);
     if (!done) {
       std::fprintf(stderr, "melgenre features: %s\n", with_name(done.error().message, path).c_str());

@@ -53,6 +53,15 @@ expect_rc 2 features --kind summary "$WORK/dir"
 grep -q '^a.wav,661794,' "$WORK/out.txt" || fail "directory row should be named by its basename"
 grep -q 'broken.wav' "$WORK/err.txt" || fail "the bad file is not named on stderr"
 
+# Other sample rates are refused unless --resample is given.
+ffmpeg -loglevel error -y -i "$CLIP" -ar 44100 -t 3 "$WORK/fast.wav" 2>/dev/null
+if [ -s "$WORK/fast.wav" ]; then
+  expect_rc 2 features --kind summary "$WORK/fast.wav"
+  grep -q -- "--resample" "$WORK/err.txt" || fail "a 44.1 kHz file should be refused with a hint to --resample"
+  expect_rc 0 features --kind summary --resample "$WORK/fast.wav"
+  grep -q '^fast.wav,66150,' "$WORK/out.txt" || fail "--resample row: $(sed -n 2p "$WORK/out.txt" | head -c 80)"
+fi
+
 # Usage errors.
 expect_rc 1 features --kind summary --format xml "$CLIP"
 expect_rc 1 features --kind summary
