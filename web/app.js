@@ -212,6 +212,19 @@ function drawSpectrogram(canvas, mel) {
   ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
 }
 
+// Swatches for the genres that appear on the timeline.
+function drawLegend(container, segments) {
+  const tops = new Set(segments.map((s) => s.scores.indexOf(Math.max(...s.scores))));
+  container.replaceChildren(...[...tops].sort((a, b) => a - b).map((i) => {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = colourOf(labels[i], i);
+    item.append(swatch, labels[i]);
+    return item;
+  }));
+}
+
 // The segment whose centre is nearest to time t.
 function segmentAt(segments, t) {
   let best = -1, bestDist = Infinity;
@@ -234,8 +247,10 @@ function setupTimeline(card, result, audio) {
     segments.forEach((s, i) => {
       const top = s.scores.indexOf(Math.max(...s.scores));
       const end = i + 1 < segments.length ? segments[i + 1].start : s.end;
+      // Whole pixels, so neighbouring segments of one genre join without seams.
+      const x0 = Math.round((s.start / duration) * w), x1 = Math.round((end / duration) * w);
       ctx.fillStyle = colourOf(labels[top], top);
-      ctx.fillRect((s.start / duration) * w, 0, Math.ceil(((end - s.start) / duration) * w), h);
+      ctx.fillRect(x0, 0, x1 - x0, h);
     });
     const x = (audio.currentTime / duration) * w;
     ctx.fillStyle = '#fff';
@@ -249,6 +264,7 @@ function setupTimeline(card, result, audio) {
       now.textContent = 'no segments';
     }
   };
+  drawLegend($('.legend', card), segments);
   let raf = 0;
   const loop = () => { draw(); raf = audio.paused ? 0 : requestAnimationFrame(loop); };
   audio.addEventListener('play', () => { if (!raf) raf = requestAnimationFrame(loop); });
@@ -324,7 +340,8 @@ function onLive(msg) {
   const latest = msg.latest.scores;
   const top = latest.indexOf(Math.max(...latest));
   status.textContent = `Now: ${labels[top]} (${(latest[top] * 100).toFixed(0)} %); overall: ` +
-    `${msg.result.genre} over ${msg.result.segments.length} segments.`;
+    `${msg.result.genre} over ${msg.result.segments.length} segments, ${msg.seconds.toFixed(1)} s heard.`;
+  status.dataset.genre = labels[top];
   drawBars($('#live-bars'), latest);
 }
 

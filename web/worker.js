@@ -72,18 +72,24 @@ function liveStop() {
 function liveStart({ sampleRate, port }) {
   liveStop();
   const stream = classifier.openStream(sampleRate);
-  live = { port, stream, pushed: 0, timer: 0 };
+  live = { port, stream, pushed: 0, timer: 0, error: null };
   port.onmessage = (e) => {
     if (!live || live.port !== port) return;
     try {
       stream.push(e.data);
       live.pushed += e.data.length;
     } catch (err) {
-      postMessage({ type: 'live', message: errorMessage(err) });
+      // Reported by the next update (not overwritten by it).
+      live.error = errorMessage(err);
     }
   };
   live.timer = setInterval(() => {
     if (!live) return;
+    if (live.error) {
+      postMessage({ type: 'live', message: `Live classification stopped: ${live.error}` });
+      liveStop();
+      return;
+    }
     let result = null, latest = null;
     try {
       result = live.stream.result();

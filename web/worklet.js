@@ -26,8 +26,8 @@ class MelgenreTap extends AudioWorkletProcessor {
       this.chunk[this.filled++] = s * scale;
       if (this.filled === this.chunk.length) {
         const full = this.chunk;
+        this.chunk = new Float32Array(full.length);  // before the transfer detaches full (length 0)
         this.target.postMessage(full, [full.buffer]);
-        this.chunk = new Float32Array(full.length);
         this.filled = 0;
       }
     }

@@ -2,8 +2,9 @@
 // 1. load the page (cross-origin isolated -> threaded module), classify a held-out clip: the shown genre
 //    equals the native CLI's; 2. reload offline (service worker) and classify again; 3. a corrupt file
 //    shows an error and the page stays usable: a good file classifies after it; 4. a FLAC file goes
-//    through the browser's decoder + the core's resampler; 5. without COOP/COEP the single-threaded
-//    module is used. Screenshots go to <wasm build>/tests/screenshots.
+//    through the browser's decoder + the core's resampler; 5. live mode on the playing file; 6. without
+//    COOP/COEP the single-threaded module is used; live mode on a (fake) microphone.
+// Screenshots go to <wasm build>/tests/screenshots.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,13 +51,26 @@ function serve(extra = []) {
   });
 }
 
-async function launch() {
+async function launch(extraArgs = []) {
   return chromium.launchPersistentContext(scratchDir('chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+}
+
+// Live mode: waits until the live display names a genre, then samples it for a few seconds.
+async function watchLive(page, seconds) {
+  await page.waitForFunction(() => /^Now:/.test(document.querySelector('#live-status').textContent), null,
+    { timeout: 60_000 });
+  const seen = new Set();
+  for (let i = 0; i < seconds * 5; ++i) {
+    seen.add(await page.locator('#live-status').textContent());
+    await page.waitForTimeout(200);
+  }
+  return { updates: seen.size, genre: await page.locator('#live-status').getAttribute('data-genre'),
+    text: await page.locator('#live-status').textContent() };
 }
 
 async function waitReady(page) {
@@ -132,14 +146,23 @@ try {
   const r4 = await classify(page, flac);
   check(r4.state === 'done', `FLAC through the browser's decoder classified as '${r4.shownGenre}' (native on the WAV: '${expected(clip('classical', '00005'))}') ${r4.message}`);
   await page.screenshot({ path: join(shots, '4-flac.png'), fullPage: true });
+
+  // 5. live: the playing file through the AudioWorklet into streaming classification.
+  await page.click('#live-player');
+  const livePlayer = await watchLive(page, 3);
+  check(livePlayer.updates >= 3 && livePlayer.genre, `live (playing file): ${livePlayer.updates} display updates in 3 s; ${livePlayer.text}`);
+  await page.screenshot({ path: join(shots, '5-live-player.png'), fullPage: true });
+  await page.click('#live-stop');
   check(consoleErrors.length === 0, `no uncaught page errors ${consoleErrors.join('; ')}`);
   await context.close();
   context = null;
 
-  // 5. a plain static host (no COOP/COEP): single-threaded module, still classifies.
+  // 6. a plain static host (no COOP/COEP): single-threaded module, still classifies; and the
+  //    microphone (Chromium's fake capture device playing a held-out clip) in live mode.
   const plain = await serve(['--no-isolation']);
   try {
-    context = await launch();
+    context = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${clip('rock', '00003')}`]);
     const p2 = context.pages()[0] ?? await context.newPage();
     await p2.goto(plain.url);
     const st = await waitReady(p2);
@@ -147,7 +170,12 @@ try {
       `without COOP/COEP the page uses the single-threaded module (${st.status})`);
     const r5 = await classify(p2, first);
     check(r5.state === 'done' && r5.shownGenre === expected(first), `single-threaded page: '${r5.shownGenre}' equals native '${expected(first)}'`);
-    await p2.screenshot({ path: join(shots, '5-single-threaded.png'), fullPage: true });
+    await p2.screenshot({ path: join(shots, '6-single-threaded.png'), fullPage: true });
+    await p2.click('#live-mic');
+    const liveMic = await watchLive(p2, 3);
+    check(liveMic.updates >= 3 && liveMic.genre, `live (microphone): ${liveMic.updates} display updates in 3 s; ${liveMic.text}`);
+    await p2.screenshot({ path: join(shots, '7-live-microphone.png'), fullPage: true });
+    await p2.click('#live-stop');
   } finally {
     plain.child.kill();
   }
