@@ -131,7 +131,9 @@ def predict_tracks(model, mels, mean, std, batch=64):
     return np.stack(out)
 
 
-CFG = dict(drop_flat=0.3, drop_dense=0.5, mix_p=0.5, lr=LR, onecycle=True, passes=1, smoothing=0.05,
+# Chosen on fold 0 of a 4-fold id-block split of the training excerpts (heavier dropout and mixing
+# learned too slowly for the compute budget of a 2-core machine).
+CFG = dict(drop_flat=0.0, drop_dense=0.2, mix_p=0.3, lr=LR, onecycle=True, passes=1, smoothing=0.0,
            gain_db=6.0, tempo=0.08, pitch=0.05)
 
 

@@ -167,7 +167,10 @@ def forward_int8(qlayers, x):
             xc = x - zero  # real zero is exactly 0 in this domain, so zero padding is exact
             wq = L["wq"].astype(np.float64)
             if k == "conv2d":
-                acc = _conv_nhwc(xc, wq, L["kernel"], L["pad"], torch.float64)
+                # float32 sums of int8 products are exact while every partial sum stays below 2^24.
+                exact32 = wq[0].size * 128 * 127 < 2 ** 24
+                acc = _conv_nhwc(xc, wq, L["kernel"], L["pad"], torch.float32 if exact32 else torch.float64)
+                acc = acc.astype(np.float64)
             else:
                 acc = xc @ wq.T
             acc = acc + L["bq"].astype(np.float64)

@@ -7,6 +7,7 @@ Run through tools/train/train_all (which finds or builds the CLI). Held-out trac
 on training data grouped by blocks of neighbouring track ids."""
 import argparse
 import json
+import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -127,37 +128,76 @@ def cnn_track_probs(layers, mels, mean, std, int8=False):
     return np.stack(out)
 
 
-def cnn_stage(args, labels, items, mels, keep):
+def cnn_job(job):
+    """One CNN training (a CV fold or the final model) in its own process with one thread, so the folds
+    and the final model train side by side. Returns float and int8 out-of-fold probabilities (folds) or
+    the trained weights (final)."""
+    torch.set_num_threads(1)
+    tag, mels, y, tr, va, n_classes, E = job
+    t = time.time()
+    lines = []
+
+    def jlog(s):
+        lines.append("  %s %s (%.0f s)" % (tag, s, time.time() - t))
+        print(lines[-1], flush=True)
+
+    m, mu, sd, h = cnn.train([mels[i] for i in tr], y[tr], n_classes, E, SEED_CNN,
+                             [mels[i] for i in va] if va is not None else None,
+                             y[va] if va is not None else None, log=jlog)
+    if va is None:
+        return {"tag": tag, "state": {k: v.clone() for k, v in m.state_dict().items()}, "mean": mu, "std": sd}
+    L = cnn.export_layers(m)
+    ql = qnet.quantize_layers(L, cnn_calibration([mels[i] for i in tr], mu, sd))
+    return {"tag": tag, "va": va, "curve": [a for _, a, _ in h], "p": h[-1][2],
+            "pq": cnn_track_probs(ql, [mels[i] for i in va], mu, sd, int8=True)}
+
+
+def cnn_start(args, labels, items, mels, keep):
+    """Starts the CNN folds and the final CNN in worker processes; cnn_finish collects them."""
     y = np.array([labels.index(items[k][1]) for k in keep])
     keys = [data.track_key(items[k][0]) for k in keep]
-    log("CNN: %d training excerpts" % len(mels))
+    log("CNN: %d training excerpts, %d epochs, %d CV folds + final model in parallel processes" %
+        (len(mels), args.cnn_epochs, args.cnn_folds if args.cnn_folds > 1 else 0))
     E = args.cnn_epochs
+    jobs = []
     folds = data.group_folds(keys, args.cnn_folds) if args.cnn_folds > 1 else None
-    oof = np.zeros((len(y), len(labels)))
-    oof_q = np.zeros((len(y), len(labels)))
-    cv = None
     if folds is not None:
-        curves = np.zeros(E)
         for f in range(args.cnn_folds):
-            tr, va = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
-            t = time.time()
-            m, mu, sd, h = cnn.train([mels[i] for i in tr], y[tr], len(labels), E, SEED_CNN,
-                                     [mels[i] for i in va], y[va],
-                                     log=lambda s: log("  fold %d %s (%.0f s)" % (f, s, time.time() - t)))
-            curves += np.array([a for _, a, _ in h]) * len(va)
-            oof[va] = h[-1][2]
-            L = cnn.export_layers(m)
-            ql = qnet.quantize_layers(L, cnn_calibration([mels[i] for i in tr], mu, sd))
-            oof_q[va] = cnn_track_probs(ql, [mels[i] for i in va], mu, sd, int8=True)
+            jobs.append(("fold%d" % f, mels, y, np.flatnonzero(folds != f), np.flatnonzero(folds == f),
+                         len(labels), E))
+    jobs.append(("final", mels, y, np.arange(len(mels)), None, len(labels), E))
+    pool = mp.get_context("spawn").Pool(len(jobs))
+    pending = pool.map_async(cnn_job, jobs)
+    return {"pool": pool, "pending": pending, "y": y, "keys": keys, "mels": mels, "E": E,
+            "folds": args.cnn_folds if folds is not None else 0, "labels": labels}
+
+
+def cnn_finish(st):
+    results = st["pending"].get()
+    st["pool"].close()
+    st["pool"].join()
+    y, keys, mels, E, labels = st["y"], st["keys"], st["mels"], st["E"], st["labels"]
+    final = [r for r in results if r["tag"] == "final"][0]
+    folds = [r for r in results if r["tag"] != "final"]
+    cv = None
+    oof = np.zeros((len(y), len(labels)))
+    if folds:
+        oof_q = np.zeros_like(oof)
+        curves = np.zeros(E)
+        for r in folds:
+            oof[r["va"]] = r["p"]
+            oof_q[r["va"]] = r["pq"]
+            curves += np.array(r["curve"]) * len(r["va"])
         curves /= len(y)
-        cv = {"folds": args.cnn_folds, "epochs": E, "accuracy_f32": float(np.mean(oof.argmax(1) == y)),
+        cv = {"folds": st["folds"], "epochs": E, "accuracy_f32": float(np.mean(oof.argmax(1) == y)),
               "accuracy_int8": float(np.mean(oof_q.argmax(1) == y)), "logloss_f32": logloss(oof, y),
               "excerpts": int(len(y)), "curve": [round(float(c), 4) for c in curves]}
         log("CNN CV (%d folds by id block, per excerpt): acc f32 %.3f int8 %.3f; per-epoch %s" %
-            (args.cnn_folds, cv["accuracy_f32"], cv["accuracy_int8"], cv["curve"]))
-    t = time.time()
-    model, mean, std, _ = cnn.train(mels, y, len(labels), E, SEED_CNN,
-                                    log=lambda s: log("  final %s (%.0f s)" % (s, time.time() - t)))
+            (st["folds"], cv["accuracy_f32"], cv["accuracy_int8"], cv["curve"]))
+    model = cnn.CNN(len(labels))
+    model.load_state_dict(final["state"])
+    model.eval()
+    mean, std = final["mean"], final["std"]
     layers = cnn.export_layers(model)
     calib = cnn_calibration(mels, mean, std)
     xs = calib[0][:8]
@@ -296,13 +336,13 @@ def main():
     ap.add_argument("--heldout", default="", help="held-out folder-per-genre tree: excluded, then evaluated")
     ap.add_argument("--out", required=True, help="output folder for the .mgm files")
     ap.add_argument("--work", required=True, help="scratch folder (feature cache)")
-    ap.add_argument("--cnn-epochs", type=int, default=30)
-    ap.add_argument("--cnn-folds", type=int, default=3)
+    ap.add_argument("--cnn-epochs", type=int, default=20)
+    ap.add_argument("--cnn-folds", type=int, default=2)
     ap.add_argument("--fnn-folds", type=int, default=5)
-    ap.add_argument("--fnn-max-epochs", type=int, default=60)
+    ap.add_argument("--fnn-max-epochs", type=int, default=80)
     ap.add_argument("--no-eval", action="store_true")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # the CNN workers take the other core(s)
     torch.manual_seed(0)
     st = Stages()
 
@@ -318,8 +358,10 @@ def main():
     if args.features_csv == "auto":
         args.features_csv = st.run("summary rows (melgenre features --kind summary)",
                                    summary_csv_from_audio, args.cli, items, args.work)
+    # The CNN trains in worker processes while the FNN trains here.
+    cnn_state = st.run("CNN start", cnn_start, args, labels, items, mels, keep)
     fnn_res = st.run("FNN", fnn_stage, args, labels, held) if args.features_csv else None
-    cnn_res = st.run("CNN", cnn_stage, args, labels, items, mels, keep)
+    cnn_res = st.run("CNN (wait for workers, export, quantise)", cnn_finish, cnn_state)
     weight, fusion = (choose_weight(fnn_res, cnn_res) if fnn_res else (1.0, {}))
     info = ["trainer=tools/train/train_all seed_fnn=%d seed_cnn=%d" % (SEED_FNN, SEED_CNN),
             "data=%s excerpts=%d csv_rows=%s heldout_excluded=%d" %
