@@ -173,3 +173,24 @@ TEST_CASE("DCT-II ortho basis is orthonormal and matches the formula") {
   CHECK_FALSE(Dct::create(128, 129).ok());
   CHECK_FALSE(Dct::create(128, 0).ok());
 }
+
+TEST_CASE("power_to_db's log10 agrees with libm across the float range") {
+  FeatureMatrix s;
+  std::vector<double> values;
+  for (double v = 1e-10; v < 1e12; v *= 1.0137) values.push_back(v);
+  for (double v : {1.0, 2.0, 0.5, 1.41421356, 1.4142137, 0.70710678, 3.4e38}) values.push_back(v);
+  s.resize(1, int(values.size()));
+  for (size_t i = 0; i < values.size(); ++i) s.data[i] = float(values[i]);
+  power_to_db(s, DbReference::one, 1e-10f, 0.f);
+  double worst = 0;
+  for (size_t i = 0; i < values.size(); ++i)
+    worst = std::max(worst, std::fabs(s.data[i] - 10.0 * std::log10(double(float(values[i])))));
+  CHECK(worst < 5e-5);  // a few float32 ulps of values up to 385 dB
+  FeatureMatrix odd;
+  odd.resize(1, 3);
+  odd.data = {NAN, -1.f, INFINITY};
+  power_to_db(odd, DbReference::one, 1e-10f, 0.f);
+  CHECK(odd.data[0] == Approx(-100.0).margin(1e-3));  // NaN and negatives clamp to amin
+  CHECK(odd.data[1] == Approx(-100.0).margin(1e-3));
+  CHECK(std::isfinite(odd.data[2]));
+}

@@ -56,6 +56,9 @@ class Stft {
   // (bit-identical to the one-frame calls); the fast path for callers that stream blocks of frames.
   void power_frames(const float* y, size_t n, int t0, int count, float* out);
   void magnitude_frames(const float* y, size_t n, int t0, int count, float* out);
+  // Up to 4 frames [t0, t0 + count) as |X|^2 interleaved by frame: out[bin * 4 + j] for frame t0 + j
+  // (n_bins() x 4 floats; lanes j >= count are 0). The layout MelFilterbank::apply_interleaved4 takes.
+  void power_interleaved4(const float* y, size_t n, int t0, int count, float* out);
 
  private:
   struct State;
@@ -90,6 +93,8 @@ class MelFilterbank {
   void apply(const FeatureMatrix& power, FeatureMatrix& mel) const;
   // One frame: power[n_bins()] -> mel[n_mels()].
   void apply_frame(const float* power, float* mel) const;
+  // Four frames at once in Stft::power_interleaved4's layout: power[bin * 4 + j] -> mel[m * 4 + j].
+  void apply_interleaved4(const float* power, float* mel) const;
 
  private:
   MelParams params_;
@@ -117,7 +122,7 @@ class Dct {
 
  private:
   int n_in_ = 0, n_out_ = 0;
-  std::vector<float> basis_;  // [in][out]: the inner loop runs over outputs, so it vectorises
+  std::vector<float> basis_;  // [in][out rounded up to 4]: the inner loop runs over outputs, so it vectorises
 };
 
 enum class FeatureKind { stft, mel, mfcc };

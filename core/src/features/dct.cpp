@@ -1,8 +1,10 @@
 // Orthonormal DCT-II (scipy.fft.dct(type=2, norm='ortho')) as a precomputed basis; only the kept
 // coefficients are computed.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "features/simd4.hpp"
 #include "melgenre/features.hpp"
 
 namespace melgenre {
@@ -16,23 +18,34 @@ Expected<Dct> Dct::create(int n_in, int n_out) {
   Dct d;
   d.n_in_ = n_in;
   d.n_out_ = n_out;
-  d.basis_.resize(size_t(n_in) * size_t(n_out));
+  // [in][out], each row padded to a multiple of 4 outputs (zeros) so the apply loop is whole vectors.
+  const size_t stride = (size_t(n_out) + 3) / 4 * 4;
+  d.basis_.assign(size_t(n_in) * stride, 0.f);
   const double pi = 3.14159265358979323846;
   for (int i = 0; i < n_in; ++i)
     for (int k = 0; k < n_out; ++k) {
       const double scale = std::sqrt((k == 0 ? 1.0 : 2.0) / double(n_in));
-      d.basis_[size_t(i) * size_t(n_out) + size_t(k)] =
-          float(scale * std::cos(pi * double(k) * (2.0 * i + 1.0) / (2.0 * n_in)));
+      d.basis_[size_t(i) * stride + size_t(k)] = float(scale * std::cos(pi * double(k) * (2.0 * i + 1.0) / (2.0 * n_in)));
     }
   return d;
 }
 
 void Dct::apply_frame(const float* in, float* out) const {
-  for (int k = 0; k < n_out_; ++k) out[k] = 0.f;
-  for (int i = 0; i < n_in_; ++i) {
-    const float x = in[i];
-    const float* b = basis_.data() + size_t(i) * size_t(n_out_);
-    for (int k = 0; k < n_out_; ++k) out[k] += b[k] * x;
+  using simd4::F32x4;
+  const size_t stride = (size_t(n_out_) + 3) / 4 * 4;
+  // Up to 16 outputs per pass, accumulated in registers over all inputs (in input order, as the scalar sum).
+  for (size_t k0 = 0; k0 < stride; k0 += 16) {
+    const size_t vecs = std::min<size_t>(4, (stride - k0) / 4);
+    F32x4 acc[4] = {simd4::splat(0.f), simd4::splat(0.f), simd4::splat(0.f), simd4::splat(0.f)};
+    const float* b = basis_.data() + k0;
+    for (int i = 0; i < n_in_; ++i, b += stride) {
+      const F32x4 x = simd4::splat(in[i]);
+      for (size_t v = 0; v < vecs; ++v) acc[v] += simd4::load(b + 4 * v) * x;
+    }
+    float buf[16];
+    for (size_t v = 0; v < vecs; ++v) simd4::store(buf + 4 * v, acc[v]);
+    const size_t n = std::min<size_t>(16, size_t(n_out_) - k0);
+    std::copy(buf, buf + n, out + k0);
   }
 }
 

@@ -12,12 +12,13 @@ struct FeatureExtractor::State {
   Stft stft;
   MelFilterbank mel;  // unused for FeatureKind::stft
   Dct dct;            // unused unless FeatureKind::mfcc
-  static constexpr int kBlock = 4;  // frames per SIMD FFT
-  std::vector<float> power;  // kBlock frames of |X|^2
+  static constexpr int kBlock = 4;  // frames per SIMD FFT (Stft::power_interleaved4)
+  std::vector<float> power;  // kBlock frames of |X|^2, interleaved [bin][frame]
+  std::vector<float> mel4;   // kBlock frames of mel power, interleaved [band][frame]
   FeatureMatrix mel_db;      // MFCC only: the dB mel spectrogram before the DCT
 
   State(const FeatureRecipe& r, Stft s, MelFilterbank m, Dct d)
-      : recipe(r), stft(std::move(s)), mel(std::move(m)), dct(std::move(d)), power(size_t(stft.n_bins()) * kBlock) {}
+      : recipe(r), stft(std::move(s)), mel(std::move(m)), dct(std::move(d)), power(size_t(stft.n_bins()) * kBlock), mel4(size_t(r.n_mels) * kBlock) {}
 };
 
 FeatureExtractor::FeatureExtractor(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -83,11 +84,14 @@ Expected<void> FeatureExtractor::compute(const float* y, size_t n, FeatureMatrix
 
   FeatureMatrix& mel = r.kind == FeatureKind::mfcc ? s.mel_db : out;
   mel.resize(frames, r.n_mels);
-  const size_t bins = size_t(s.stft.n_bins());
   for (int t = 0; t < frames; t += State::kBlock) {
     const int count = std::min(State::kBlock, frames - t);
-    s.stft.power_frames(y, n, t, count, s.power.data());
-    for (int j = 0; j < count; ++j) s.mel.apply_frame(s.power.data() + size_t(j) * bins, mel.frame(t + j));
+    s.stft.power_interleaved4(y, n, t, count, s.power.data());
+    s.mel.apply_interleaved4(s.power.data(), s.mel4.data());
+    for (int j = 0; j < count; ++j) {
+      float* row = mel.frame(t + j);
+      for (int m = 0; m < r.n_mels; ++m) row[m] = s.mel4[size_t(m) * State::kBlock + size_t(j)];
+    }
   }
   if (r.kind == FeatureKind::mel) {
     if (r.db != DbMode::none)

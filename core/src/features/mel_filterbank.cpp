@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "features/simd4.hpp"
 #include "melgenre/features.hpp"
 
 namespace melgenre {
@@ -96,6 +97,17 @@ void MelFilterbank::apply_frame(const float* power, float* mel) const {
     float acc = 0.f;
     for (int k = begin; k < end; ++k) acc += w[k] * power[k];
     mel[m] = acc;
+  }
+}
+
+void MelFilterbank::apply_interleaved4(const float* power, float* mel) const {
+  const size_t n_bins = size_t(n_bins_);
+  for (int m = 0; m < params_.n_mels; ++m) {
+    const float* w = weights_.data() + size_t(m) * n_bins;
+    const int begin = bin_begin_[size_t(m)], end = bin_end_[size_t(m)];
+    simd4::F32x4 acc = simd4::splat(0.f);
+    for (int k = begin; k < end; ++k) acc += simd4::splat(w[k]) * simd4::load(power + size_t(k) * 4);
+    simd4::store(mel + size_t(m) * 4, acc);
   }
 }
 

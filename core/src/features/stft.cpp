@@ -10,6 +10,7 @@
 #include "features/hann_window.hpp"
 #include "features/real_fft.hpp"
 #include "features/real_fft_x4.hpp"
+#include "features/simd4.hpp"
 #include "melgenre/features.hpp"
 
 namespace melgenre {
@@ -181,6 +182,29 @@ void Stft::magnitude_frames(const float* y, size_t n, int t0, int count, float* 
   state_->for_each_bin(y, n, t0, count, [&](int j, int k, float re, float im) {
     out[size_t(j) * bins + size_t(k)] = std::sqrt(re * re + im * im);
   });
+}
+
+void Stft::power_interleaved4(const float* y, size_t n, int t0, int count, float* out) {
+  State& s = *state_;
+  const int bins = s.n_bins;
+  count = std::max(0, std::min(count, kLanes));
+  if (!s.fft4) {  // odd n_fft: scalar FFT per frame
+    std::fill(out, out + size_t(bins) * kLanes, 0.f);
+    for (int j = 0; j < count; ++j) {
+      s.transform(y, n, t0 + j);
+      for (int k = 0; k < bins; ++k) {
+        const float re = s.spectrum[size_t(k)].real(), im = s.spectrum[size_t(k)].imag();
+        out[size_t(k) * kLanes + j] = re * re + im * im;
+      }
+    }
+    return;
+  }
+  s.transform4(y, n, t0, count);
+  const float* x = s.spectrum4.data();
+  for (int k = 0; k < bins; ++k) {
+    const simd4::F32x4 re = simd4::load(x + size_t(k) * 8), im = simd4::load(x + size_t(k) * 8 + 4);
+    simd4::store(out + size_t(k) * kLanes, re * re + im * im);
+  }
 }
 
 void Stft::power(const float* y, size_t n, FeatureMatrix& out) {
