@@ -17,6 +17,8 @@ const FALLBACK_COLOURS = ['#1c7ed6', '#f59f00', '#37b24d', '#f03e3e', '#ae3ec9']
 // Browser-decoded audio is requested at this rate (Opus is 48 kHz, most AAC 44.1/48 kHz); the core's
 // resampler then converts it to the model's rate.
 const BROWSER_DECODE_RATE = 48000;
+// Bigger files are refused before reading (the core also refuses audio longer than an hour).
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 let labels = [];
 let nextId = 1;
@@ -93,6 +95,10 @@ function addFiles(files) {
 async function send(entry) {
   entry.waitingForReady = false;
   $('.message', entry.card).textContent = 'Classifying…';
+  if (entry.file.size > MAX_FILE_BYTES) {
+    onFileError(entry.id, `the file is ${(entry.file.size / 2 ** 20).toFixed(0)} MiB; melgenre reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+    return;
+  }
   try {
     const bytes = await entry.file.arrayBuffer();
     worker.postMessage({ type: 'classify', id: entry.id, name: entry.file.name, bytes }, [bytes]);
@@ -113,6 +119,7 @@ async function decodeInBrowser(id) {
     } catch {
       throw new Error('not an audio format melgenre or this browser can decode (or the file is damaged)');
     }
+    if (buffer.duration > 3600) throw new Error(`the audio lasts ${(buffer.duration / 60).toFixed(0)} minutes; melgenre classifies up to an hour`);
     const mono = new Float32Array(buffer.length);
     for (let c = 0; c < buffer.numberOfChannels; ++c) {
       const ch = buffer.getChannelData(c);
