@@ -23,10 +23,8 @@ Int8Isa best_int8_isa() {
 #if defined(__wasm_simd128__)
   return Int8Isa::wasm128;
 #elif (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avxvnni")) return Int8Isa::avxvnni;
-  if (__builtin_cpu_supports("avx2")) return Int8Isa::avx2;
-  if (__builtin_cpu_supports("sse4.1")) return Int8Isa::sse41;
+  for (Int8Isa isa : {Int8Isa::avxvnni, Int8Isa::avx2, Int8Isa::sse41})
+    if (int8_isa_supported(isa)) return isa;
   return Int8Isa::scalar;
 #else
   return Int8Isa::scalar;
