@@ -307,6 +307,43 @@ TEST_CASE("A valid header with no samples, and the duration limit") {
   CHECK(open_decoder(nullptr).error().status == Status::invalid_argument);
 }
 
+TEST_CASE("Ogg Vorbis comment lengths that overrun their packet are refused before stb_vorbis sees them") {
+  // Page 1: the 30-byte identification packet; page 2: a comment packet claiming a 4 GB vendor string.
+  auto page = [](Bytes& b, uint8_t flags, uint32_t sequence, const Bytes& packet) {
+    put_tag(b, "OggS");
+    b.push_back(0);
+    b.push_back(flags);
+    b.resize(b.size() + 8 + 4, 0);  // granule position, serial number
+    put_le(b, sequence, 4);
+    put_le(b, 0, 4);                // CRC (not reached)
+    b.push_back(1);
+    b.push_back(uint8_t(packet.size()));
+    b.insert(b.end(), packet.begin(), packet.end());
+  };
+  Bytes id = {1, 'v', 'o', 'r', 'b', 'i', 's', 0, 0, 0, 0, 1};
+  put_le(id, 22050, 4);
+  id.resize(id.size() + 12, 0);
+  id.push_back(0xB8);
+  id.push_back(1);
+  REQUIRE(id.size() == 30);
+  for (uint32_t vendor_length : {0xFFFFFFF0u, 0xFFFFFFFFu, 0x7FFFFFFFu, 100u}) {
+    Bytes comment = {3, 'v', 'o', 'r', 'b', 'i', 's'};
+    put_le(comment, vendor_length, 4);
+    comment.resize(comment.size() + 9, 'x');
+    Bytes ogg;
+    page(ogg, 2, 0, id);
+    page(ogg, 0, 1, comment);
+    CHECK(sniff_format(ogg.data(), ogg.size()) == AudioFormat::ogg);
+    require_error(ogg, Status::corrupt_input, "Vorbis comment header", "bad.ogg");
+  }
+  Bytes comment = {3, 'v', 'o', 'r', 'b', 'i', 's', 0, 0, 0, 0};
+  put_le(comment, 0x40000000u, 4);  // a billion comments in a 15-byte packet
+  Bytes ogg;
+  page(ogg, 2, 0, id);
+  page(ogg, 0, 1, comment);
+  require_error(ogg, Status::corrupt_input, "comments cannot fit", "bad.ogg");
+}
+
 TEST_CASE("Random byte flips and cuts of valid WAV, AU and MP3 streams") {
   fuzz(small_wav(2, 16, 300), 400, 1, 1 << 20);
   fuzz(small_wav(1, 24, 300), 200, 2, 1 << 20);

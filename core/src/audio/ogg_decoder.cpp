@@ -7,6 +7,7 @@
 #include "audio/byte_reader.hpp"
 #include "audio/container_decoders.hpp"
 #include "audio/pcm_stream_decoder.hpp"
+#include "audio/vorbis_comment_check.hpp"
 #include "audio/stb_vorbis_config.h"
 #define STB_VORBIS_HEADER_ONLY
 #include "stb_vorbis.h"
@@ -53,6 +54,9 @@ class OggDecoder final : public Decoder {
     if (auto s = source_->seek(0); !s) return s.error();
     if (auto r = read_exact(*source_, compressed_.data(), compressed_.size(), "Ogg data"); !r) return r.error();
 
+    if (const std::string bad = check_vorbis_comment_lengths(compressed_.data(), compressed_.size()); !bad.empty()) {
+      return corrupt(*source_, bad);
+    }
     int error = 0;
     for (int arena = kFirstArenaBytes;; arena *= 2) {
       arena_.assign(size_t(arena), 0);
