@@ -142,6 +142,17 @@ TEST_CASE("WAV G.711, RIFX, odd padding, chunk order") {
     REQUIRE(a.ok());
     check_equal(a->samples, {5 / 32768.0f, -5 / 32768.0f});
   }
+  SECTION("RF64: sizes live in a ds64 chunk; the data chunk's 0xFFFFFFFF runs to the end") {
+    WavSpec spec;
+    spec.data_size_override = 0xFFFFFFFF;
+    spec.odd_chunk_before_data = true;  // stands in for the ds64 chunk, which is skipped like any other
+    Bytes wav = make_wav(spec, int_samples({7, -7, 9}, 2));
+    std::memcpy(wav.data(), "RF64", 4);
+    CHECK(sniff_format(wav.data(), wav.size()) == AudioFormat::wav);
+    auto a = decode_memory(wav.data(), wav.size());
+    REQUIRE(a.ok());
+    check_equal(a->samples, {7 / 32768.0f, -7 / 32768.0f, 9 / 32768.0f});
+  }
   SECTION("a streaming writer's 0xFFFFFFFF data size means: to the end of the file") {
     WavSpec spec;
     spec.data_size_override = 0xFFFFFFFF;

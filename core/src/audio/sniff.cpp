@@ -41,7 +41,10 @@ const char* format_name(AudioFormat format) {
 
 AudioFormat sniff_format(const uint8_t* data, size_t size) {
   if (data == nullptr) return AudioFormat::unknown;
-  if ((has(data, size, 0, "RIFF") || has(data, size, 0, "RIFX")) && has(data, size, 8, "WAVE")) return AudioFormat::wav;
+  if ((has(data, size, 0, "RIFF") || has(data, size, 0, "RIFX") || has(data, size, 0, "RF64")) &&
+      has(data, size, 8, "WAVE")) {
+    return AudioFormat::wav;
+  }
   if (has(data, size, 0, ".snd")) return AudioFormat::au;
   if (is_ogg_vorbis(data, size)) return AudioFormat::ogg;
   // ID3v2 tag: "ID3", major version < 0xFF, revision, flags, then a 28-bit syncsafe size.

@@ -1,4 +1,5 @@
-// RIFF/WAVE (and big-endian RIFX): PCM 8/16/24/32, float 32/64, G.711, WAVE_FORMAT_EXTENSIBLE.
+// RIFF/WAVE (also big-endian RIFX, and RF64 whose 0xFFFFFFFF data size means "to the end"):
+// PCM 8/16/24/32, float 32/64, G.711, WAVE_FORMAT_EXTENSIBLE.
 #include <cstring>
 #include <optional>
 #include <string>
@@ -93,7 +94,8 @@ Expected<std::unique_ptr<Decoder>> open_wav_decoder(std::unique_ptr<ByteSource> 
   uint8_t riff[12];
   if (auto r = read_exact(src, riff, 12, "RIFF header"); !r) return r.error();
   const bool big_endian = std::memcmp(riff, "RIFX", 4) == 0;
-  if ((!big_endian && std::memcmp(riff, "RIFF", 4) != 0) || std::memcmp(riff + 8, "WAVE", 4) != 0) {
+  const bool riff_like = std::memcmp(riff, "RIFF", 4) == 0 || std::memcmp(riff, "RF64", 4) == 0;
+  if ((!big_endian && !riff_like) || std::memcmp(riff + 8, "WAVE", 4) != 0) {
     return unsupported(src, "not a RIFF/WAVE file");
   }
 
