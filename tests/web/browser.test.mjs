@@ -85,12 +85,15 @@ async function waitReady(page) {
 // Gives the page one file through the picker; returns the new result card's final state.
 async function classify(page, file) {
   const before = await page.locator('.result').count();
+  const t0 = performance.now();
   await page.setInputFiles('#file-input', file);
   await page.waitForFunction((n) => document.querySelectorAll('.result').length > n, before);
   const card = page.locator('.result').first();
   await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('.result').dataset.state),
     null, { timeout: READY_TIMEOUT });
+  const ms = performance.now() - t0;
   return {
+    ms,
     state: await card.getAttribute('data-state'),
     genre: await card.getAttribute('data-genre'),
     shownGenre: (await card.locator('.genre').textContent()).trim(),
@@ -115,7 +118,7 @@ try {
   check(cold.isolated === true && cold.threaded === 'true', `cross-origin isolated page uses the threaded module (isolated=${cold.isolated}, threaded=${cold.threaded})`);
   const r1 = await classify(page, first);
   check(r1.state === 'done' && r1.shownGenre === expected(first),
-    `shown genre '${r1.shownGenre}' equals the native CLI's '${expected(first)}' for ${first}`);
+    `shown genre '${r1.shownGenre}' equals the native CLI's '${expected(first)}' for ${first} (file given -> result drawn: ${r1.ms.toFixed(0)} ms)`);
   check(await page.locator('.result .bars .bar-track').count() === 10, 'bar chart of the 10 probabilities');
   await page.screenshot({ path: join(shots, '1-classified.png'), fullPage: true });
 
@@ -169,7 +172,7 @@ try {
     check(st.state === 'ready' && st.isolated === false && st.threaded === 'false',
       `without COOP/COEP the page uses the single-threaded module (${st.status})`);
     const r5 = await classify(p2, first);
-    check(r5.state === 'done' && r5.shownGenre === expected(first), `single-threaded page: '${r5.shownGenre}' equals native '${expected(first)}'`);
+    check(r5.state === 'done' && r5.shownGenre === expected(first), `single-threaded page: '${r5.shownGenre}' equals native '${expected(first)}' (${r5.ms.toFixed(0)} ms)`);
     await p2.screenshot({ path: join(shots, '6-single-threaded.png'), fullPage: true });
     await p2.click('#live-mic');
     const liveMic = await watchLive(p2, 3);

@@ -45,8 +45,10 @@ export function requireArtifacts() {
   if (!existsSync(join(DATA, 'gtzan-mini', 'genres'))) skip(`no held-out data in ${DATA}/gtzan-mini`);
 }
 
-// The shipped model; until it exists, a small random-weight test model written to the scratch dir.
+// $MELGENRE_TEST_MODEL, else the shipped model; until it exists, a small random-weight test model
+// written to the scratch dir.
 export function modelPath(tmp) {
+  if (process.env.MELGENRE_TEST_MODEL) return process.env.MELGENRE_TEST_MODEL;
   const shipped = join(ROOT, 'models', 'default.mgm');
   if (existsSync(shipped)) return shipped;
   const out = join(tmp, 'test-model.mgm');
