@@ -21,19 +21,29 @@ function errorMessage(e) {
   return e && e.message ? e.message : String(e);
 }
 
+async function loadModule(api, threaded) {
+  const factory = (await import(threaded ? './melgenre-web-mt.mjs' : './melgenre-web-st.mjs')).default;
+  return api.loadMelgenre(factory, { threaded });
+}
+
 async function init({ threaded, modelUrl }) {
   const t0 = performance.now();
   const api = await import('./api.mjs');
-  const moduleUrl = threaded ? './melgenre-web-mt.mjs' : './melgenre-web-st.mjs';
-  const factory = (await import(moduleUrl)).default;
-  const [loaded, modelBytes] = await Promise.all([
-    api.loadMelgenre(factory, { threaded }),
-    fetch(modelUrl).then((r) => {
-      if (!r.ok) throw new Error(`cannot load the model ${modelUrl}: HTTP ${r.status}`);
-      return r.arrayBuffer();
-    }),
-  ]);
-  melgenre = loaded;
+  const modelRequest = fetch(modelUrl).then((r) => {
+    if (!r.ok) throw new Error(`cannot load the model ${modelUrl}: HTTP ${r.status}`);
+    return r.arrayBuffer();
+  });
+  modelRequest.catch(() => {});  // awaited below; this only keeps an early failure from being "unhandled"
+  try {
+    melgenre = await loadModule(api, threaded);
+  } catch (err) {
+    if (!threaded) throw err;
+    // Isolated but threads still unavailable (e.g. a browser limit on workers): single-threaded.
+    console.warn('threaded module failed, using the single-threaded one:', err);
+    threaded = false;
+    melgenre = await loadModule(api, false);
+  }
+  const modelBytes = await modelRequest;
   const threads = Math.max(1, Math.min(self.navigator.hardwareConcurrency || 1, melgenre.maxThreads));
   classifier = melgenre.createClassifier(new Uint8Array(modelBytes), { threads });
   postMessage({
