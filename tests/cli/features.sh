@@ -46,6 +46,10 @@ expect_shape "$WORK/mel64.npy" "(64, 2586)"
 expect_rc 0 features --kind mfcc --n-mfcc 13 --sr 16000 --out "$WORK/mfcc16k.npy" "$CLIP"
 expect_shape "$WORK/mfcc16k.npy" "(13, 938)"  # 30 s at 16 kHz: ~480218 samples, 1 + n // 512 frames
 
+# --kind summary is handed to the summary command with the original arguments.
+expect_rc 0 features --kind summary --help
+grep -qi "summary" "$WORK/out.txt" || fail "features --kind summary --help is not the summary command's help"
+
 # Several files in one process.
 mkdir -p "$WORK/dir"
 expect_rc 0 features --kind mfcc --out-dir "$WORK/dir" "$CLIP" "$DATA/gtzan-mini/genres/classical/classical.00001.wav"

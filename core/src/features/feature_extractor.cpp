@@ -71,6 +71,10 @@ int FeatureExtractor::n_bins() const {
 Expected<void> FeatureExtractor::compute(const float* y, size_t n, FeatureMatrix& out) {
   State& s = *state_;
   if (!y || n == 0) return make_error(Status::invalid_argument, "cannot compute features of an empty signal");
+  // Output of more than 2^30 values (~4 GiB) is refused before any allocation.
+  const double values = (double(n) / s.recipe.stft.hop + 1) * double(std::max(n_bins(), s.stft.n_bins()));
+  if (values > double(1 << 30))
+    return make_error(Status::resource_limit, "signal of " + std::to_string(n) + " samples is too long for one feature matrix");
   const int frames = s.stft.n_frames(n);
   if (frames < 1)
     return make_error(Status::invalid_argument, "signal of " + std::to_string(n) + " samples is shorter than one frame");
