@@ -19,7 +19,7 @@ def round_half_away(x):
 
 
 def _t(a, dtype=torch.float32):
-    return torch.from_numpy(np.ascontiguousarray(a)).to(dtype)
+    return torch.from_numpy(np.array(a, copy=True)).to(dtype)
 
 
 def _conv_nhwc(x, w_ohwi, kernel, pad, dtype):
