@@ -1,6 +1,7 @@
 #include "backends/vulkan/vulkan_context.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -141,12 +142,16 @@ Expected<std::shared_ptr<Context>> Context::create(bool allow_cpu_device) {
   if (!instance) return instance.error();
   InstanceHolder holder{*instance};
 
+  // MELGENRE_VULKAN_DEVICE=<part of a device name> restricts the choice (several GPUs, or tests).
+  const char* wanted_env = std::getenv("MELGENRE_VULKAN_DEVICE");
+  const std::string wanted = wanted_env ? wanted_env : "";
   VkPhysicalDevice best = VK_NULL_HANDLE;
   int best_rank = -1;
   std::string seen;
   for (VkPhysicalDevice d : physical_devices(holder.instance)) {
     DeviceInfo info = describe(d);
     seen += (seen.empty() ? "" : ", ") + info.name + (info.is_cpu() ? " (CPU)" : "");
+    if (!wanted.empty() && info.name.find(wanted) == std::string::npos) continue;
     int rank = preference(info, allow_cpu_device);
     if (rank >= 0 && (best_rank < 0 || rank < best_rank)) {
       best = d;
@@ -154,7 +159,9 @@ Expected<std::shared_ptr<Context>> Context::create(bool allow_cpu_device) {
     }
   }
   if (!best) {
-    std::string msg = seen.empty() ? "vulkan: no Vulkan device found" : "vulkan: no usable Vulkan GPU (found: " + seen + ")";
+    std::string msg = seen.empty() ? "vulkan: no Vulkan device found"
+                                   : "vulkan: no usable Vulkan device (found: " + seen + ")";
+    if (!wanted.empty()) msg += "; MELGENRE_VULKAN_DEVICE=" + wanted + " matches none of them";
     msg += allow_cpu_device ? "; install a GPU driver, or mesa-vulkan-drivers for the software device lavapipe"
                             : "; software devices are used only with an explicit --backend vulkan";
     return make_error(Status::backend_unavailable, msg);
@@ -225,8 +232,9 @@ Expected<void> Context::submit_and_wait(VkCommandBuffer commands, VkFence fence)
     VkResult r = vkQueueSubmit(queue_, 1, &si, fence);
     if (r != VK_SUCCESS) return vulkan_error("vkQueueSubmit", r);
   }
-  // A generous bound so that a lost device turns into an error instead of a hang.
-  const uint64_t timeout_ns = 600ull * 1000 * 1000 * 1000;
+  // A bound so that a hung device turns into an error instead of a hang; generous because a software
+  // device may take minutes for a batch of thousands of segments (a lost device reports at once).
+  const uint64_t timeout_ns = 3600ull * 1000 * 1000 * 1000;
   VkResult r = vkWaitForFences(device_, 1, &fence, VK_TRUE, timeout_ns);
   if (r != VK_SUCCESS) return vulkan_error("waiting for the GPU (vkWaitForFences)", r);
   r = vkResetFences(device_, 1, &fence);
