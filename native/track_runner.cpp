@@ -20,11 +20,15 @@ Expected<std::string> run_tracks(const std::vector<uint8_t>& model, ClassifierOp
                                  const std::vector<TrackJob>& jobs,
                                  const std::function<void(size_t, const TrackOutcome&)>& on_result) {
   options.threads = plan.backend_threads;
+  options.expected_tracks = long(jobs.size());
   std::vector<Classifier> classifiers;
   for (int w = 0; w < plan.workers; ++w) {
     auto c = Classifier::create(model.data(), model.size(), options);
     if (!c) return c.error();
     classifiers.push_back(std::move(*c));
+    // A GPU backend is one device queue: one classifier feeds it, more would only open more devices.
+    const std::string name = classifiers.front().backend_name();
+    if (name == "vulkan" || name == "cuda") break;
   }
   const std::string backend = classifiers.front().backend_name();
 
@@ -38,7 +42,7 @@ Expected<std::string> run_tracks(const std::vector<uint8_t>& model, ClassifierOp
     }
     return o;
   };
-  if (plan.workers == 1) {
+  if (classifiers.size() == 1) {
     for (size_t i = 0; i < jobs.size(); ++i) on_result(i, classify_one(classifiers[0], jobs[i]));
     return backend;
   }

@@ -20,6 +20,7 @@ struct ClassifierOptions {
   int threads = 1;
   int max_batch = 32;          // segments per backend call
   double max_seconds = 3600;   // longer audio is refused (Status::resource_limit); 0 = no limit
+  long expected_tracks = 1;    // how many tracks this classifier will see: lets "auto" judge whether a GPU pays
 };
 
 struct SegmentResult {

@@ -26,7 +26,8 @@ Expected<CompiledModel> compile_model(const Model& model, const ClassifierOption
     return make_error(Status::invalid_argument, "max_batch must be in [1, 4096], got " + std::to_string(options.max_batch));
   BackendOptions bo;
   bo.threads = options.threads;
-  auto backend = create_backend(options.backend, bo, segments_per_30s(model));
+  auto backend = create_backend(options.backend, bo,
+                                segments_per_30s(model) * std::max(1L, options.expected_tracks));
   if (!backend) return backend.error();
   CompiledModel cm;
   cm.backend_name = (*backend)->name();
