@@ -1,3 +1,4 @@
+// ctest-labels: slow
 // Parity with the public GTZAN feature table: the rows librosa 0.8 computed for the held-out clips of
 // gtzan-mini (a parity reference, nothing is fitted here). Native runs all 100 clips; the wasm build
 // (slower, under node) runs a subset.

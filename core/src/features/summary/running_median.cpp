@@ -9,9 +9,18 @@
 #include <limits>
 #include <vector>
 
-// The 32-byte vectors stay inside this file (inlined helpers): no ABI crosses a translation unit.
+// 32-byte vectors never cross a call: filter8 has an AVX2 clone and a default one, while the helpers
+// below are compiled once for the default target, where a 32-byte vector is passed and returned in
+// memory (AVX2 code uses ymm registers). An out-of-line call from the AVX2 clone would mix the two
+// conventions (at -O0 it wrote through a garbage pointer), so the helpers are always inlined, as the
+// compiler's own intrinsics are; -Wpsabi warns about that unused out-of-line convention only.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#define MELGENRE_VECTOR_INLINE inline __attribute__((always_inline))
+#else
+#define MELGENRE_VECTOR_INLINE inline
 #endif
 
 namespace melgenre {
@@ -21,21 +30,21 @@ constexpr int kLanes = 8;
 typedef float v8f __attribute__((vector_size(32)));
 typedef int v8i __attribute__((vector_size(32)));
 
-inline v8f load8(const float* p) {
+MELGENRE_VECTOR_INLINE v8f load8(const float* p) {
   v8f v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store8(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
+MELGENRE_VECTOR_INLINE void store8(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC's vector conditional lets it emit blendv / min / max.
-inline v8f select(v8i mask, v8f yes, v8f no) { return mask ? yes : no; }
+MELGENRE_VECTOR_INLINE v8f select(v8i mask, v8f yes, v8f no) { return mask ? yes : no; }
 #else
-inline v8f select(v8i mask, v8f yes, v8f no) { return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
+MELGENRE_VECTOR_INLINE v8f select(v8i mask, v8f yes, v8f no) { return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
 #endif
-inline v8f vmin(v8f a, v8f b) { return select(a < b, a, b); }
-inline v8f vmax(v8f a, v8f b) { return select(a > b, a, b); }
-inline v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
+MELGENRE_VECTOR_INLINE v8f vmin(v8f a, v8f b) { return select(a < b, a, b); }
+MELGENRE_VECTOR_INLINE v8f vmax(v8f a, v8f b) { return select(a > b, a, b); }
+MELGENRE_VECTOR_INLINE v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
 
 // scipy 'reflect' (half-sample symmetric) index into [0, n).
 inline int reflect_index(long long i, int n) {
