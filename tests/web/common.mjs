@@ -1,7 +1,7 @@
 // Shared plumbing of the wasm tests (parity.test.mjs, browser.test.mjs), run by ctest in the wasm build
 // with MELGENRE (native CLI), MELGENRE_WASM_BUILD, DATA, ROOT and TMPDIR_BASE in the environment.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,15 +26,20 @@ export function check(ok, message) {
   }
   return ok;
 }
+const scratchDirs = [];
+// Scratch dirs (encodes, test model, browser profiles) are removed at the end unless KEEP_TMP=1.
 export function finish() {
   console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
+  if (process.env.KEEP_TMP !== '1') for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
   process.exit(failures ? 1 : 0);
 }
 
 export function scratchDir(name) {
   const base = process.env.TMPDIR_BASE || join(WASM_BUILD, 'tests', 'tmp');
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, `${name}-`));
+  const dir = mkdtempSync(join(base, `${name}-`));
+  scratchDirs.push(dir);
+  return dir;
 }
 
 export function requireArtifacts() {
