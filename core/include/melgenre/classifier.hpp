@@ -36,6 +36,45 @@ struct TrackResult {
   std::vector<SegmentResult> segments;  // from the first mel network (empty for summary-only models)
 };
 
+// One track turned into what every network of a model consumes (the features of the whole track, the
+// summary rows), before any backend run: the CPU half of classification. Made by Classifier::prepare or
+// by a TrackPreparer (on any thread); consumed by Classifier::classify_prepared.
+class PreparedTrack {
+ public:
+  struct Data;  // defined inside the core
+  explicit PreparedTrack(std::unique_ptr<Data> data);
+  PreparedTrack(PreparedTrack&&) noexcept;
+  PreparedTrack& operator=(PreparedTrack&&) noexcept;
+  ~PreparedTrack();
+
+  double duration() const;  // seconds of audio
+  long items() const;       // backend items it adds to a batch: segments of every mel network + summary rows
+  const Data& data() const;
+
+ private:
+  std::unique_ptr<Data> data_;
+};
+
+// The features half of a Classifier, without a backend: one per thread that prepares tracks for a
+// Classifier shared by all of them (a GPU backend is one device queue fed by one caller).
+class TrackPreparer {
+ public:
+  // `model` is copied (tensors are shared); options.max_seconds applies as in Classifier.
+  static Expected<TrackPreparer> create(const Model& model, const ClassifierOptions& options);
+  TrackPreparer(TrackPreparer&&) noexcept;
+  TrackPreparer& operator=(TrackPreparer&&) noexcept;
+  ~TrackPreparer();
+
+  Expected<PreparedTrack> prepare(const Audio& audio);
+  Expected<PreparedTrack> prepare_encoded(const uint8_t* data, size_t size);
+  Expected<PreparedTrack> prepare_file(const std::string& path);
+
+ private:
+  struct State;
+  explicit TrackPreparer(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 class ClassifierStream;
 
 class Classifier {
@@ -54,6 +93,18 @@ class Classifier {
   // Encoded bytes (WAV, AU, MP3, OGG; sniffed).
   Expected<TrackResult> classify_encoded(const uint8_t* data, size_t size);
   Expected<TrackResult> classify_file(const std::string& path);
+
+  // Many tracks at once: the segments of all of them go into batches of up to max_batch items, one
+  // backend run per batch (what keeps a GPU busy), and the results are split back per track. One result
+  // per track, in order, equal to classify() of that track; a bad track (nullptr, bad audio) gets its
+  // own error and does not affect the others. The outer error is a backend failure (no track has a
+  // result). Every track's features are held at once: the caller bounds memory by how many it passes.
+  Expected<std::vector<Expected<TrackResult>>> classify_many(const std::vector<const Audio*>& tracks);
+  // The two halves of classify_many: the features of one track (CPU work), and the batched backend runs
+  // over tracks prepared here or by a TrackPreparer of the same model (a track prepared for another
+  // model, or nullptr, gets an error of its own).
+  Expected<PreparedTrack> prepare(const Audio& audio);
+  Expected<std::vector<Expected<TrackResult>>> classify_prepared(const std::vector<const PreparedTrack*>& tracks);
 
   // The first mel network's log-mel matrix (frame-major), for drawing.
   Expected<FeatureMatrix> log_mel(const Audio& audio);

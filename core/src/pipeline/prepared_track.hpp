@@ -1,0 +1,35 @@
+// What a PreparedTrack holds, and the features half of classification shared by Classifier and
+// TrackPreparer: audio checks, resampling per network rate, whole-track features, summary rows.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "melgenre/classifier.hpp"
+
+namespace melgenre {
+
+struct PreparedNetworkInput {
+  FeatureMatrix features;  // mel: features of the whole (padded) track; segments are cut when a batch is filled
+  int segments = 0;        // mel: segments cut from `features`
+  std::vector<float> row;  // summary57: the normalised row
+};
+
+struct PreparedTrack::Data {
+  double duration = 0;        // seconds of the audio given
+  double shown_duration = 0;  // seconds at the first mel network's rate, before padding (clamps segment times)
+  std::vector<PreparedNetworkInput> networks;  // one per Model::networks entry
+};
+
+// One per network; only mel networks have one.
+using FeatureExtractors = std::vector<std::optional<FeatureExtractor>>;
+Expected<FeatureExtractors> make_extractors(const Model& model);
+
+// Sample rate, emptiness, length limit (max_seconds > 0) and finiteness of the samples.
+Expected<void> check_audio(const Audio& audio, double max_seconds);
+
+// Features of `audio` for every network of `model` (a short track is zero-padded to one segment).
+Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& extractors, double max_seconds,
+                                      const Audio& audio);
+
+}  // namespace melgenre

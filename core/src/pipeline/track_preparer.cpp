@@ -1,0 +1,170 @@
+// The features half of classification: audio -> per-network rate -> features of the whole track (mel
+// networks) or the normalised summary row (summary networks). No backend involved.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "melgenre/resampler.hpp"
+#include "melgenre/summary.hpp"
+#include "pipeline/prepared_track.hpp"
+#include "pipeline/segmenter.hpp"
+
+namespace melgenre {
+namespace {
+
+// The summary table was computed at 22050 Hz; compute_summary_row refuses other rates.
+constexpr int kSummaryRate = 22050;
+
+int network_rate(const Network& n) { return n.input == InputKind::mel ? n.recipe.sample_rate : kSummaryRate; }
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+}  // namespace
+
+Expected<void> check_audio(const Audio& audio, double max_seconds) {
+  if (audio.sample_rate < 1 || audio.sample_rate > 1000000)
+    return make_error(Status::invalid_argument, "audio sample rate " + std::to_string(audio.sample_rate) + " is not valid");
+  if (audio.samples.empty()) return make_error(Status::invalid_argument, "the audio has no samples");
+  if (max_seconds > 0 && audio.duration_seconds() > max_seconds)
+    return make_error(Status::resource_limit, "audio is " + seconds_text(audio.duration_seconds()) +
+                                                  " long, over the limit of " + seconds_text(max_seconds));
+  for (float v : audio.samples)
+    if (!std::isfinite(v)) return make_error(Status::corrupt_input, "the audio contains NaN or infinite samples");
+  return {};
+}
+
+Expected<FeatureExtractors> make_extractors(const Model& model) {
+  FeatureExtractors out;
+  for (const auto& net : model.networks) {
+    if (net.input != InputKind::mel) {
+      out.emplace_back();
+      continue;
+    }
+    auto fx = FeatureExtractor::create(net.recipe);
+    if (!fx)
+      return make_error(Status::invalid_model, "model network '" + net.name + "': feature recipe: " + fx.error().message);
+    out.emplace_back(std::move(*fx));
+  }
+  return out;
+}
+
+Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& extractors, double max_seconds,
+                                      const Audio& audio) {
+  if (auto r = check_audio(audio, max_seconds); !r) return r.error();
+  auto data = std::make_unique<PreparedTrack::Data>();
+  data->duration = audio.duration_seconds();
+  data->networks.resize(model.networks.size());
+  std::map<int, std::vector<float>> at_rate;  // the track resampled once per distinct network rate
+  bool shown_seen = false;
+
+  for (size_t i = 0; i < model.networks.size(); ++i) {
+    const Network& net = model.networks[i];
+    PreparedNetworkInput& in = data->networks[i];
+    const int rate = network_rate(net);
+    if (!at_rate.count(rate)) {
+      if (rate == audio.sample_rate) {
+        at_rate[rate] = audio.samples;
+      } else {
+        auto y = resample(audio.samples.data(), audio.samples.size(), audio.sample_rate, rate);
+        if (!y) return y.error();
+        at_rate[rate] = std::move(*y);
+      }
+    }
+    const std::vector<float>& y = at_rate[rate];
+
+    if (net.input == InputKind::summary57) {
+      if (y.empty()) return make_error(Status::invalid_argument, "the audio is too short for the summary features");
+      auto row = compute_summary_row(y.data(), y.size(), rate);
+      if (!row) return row.error();
+      std::vector<float> raw(row->begin(), row->end());
+      in.row.resize(raw.size());
+      normalize_rows(raw.data(), 1, raw.size(), net.norm_mean, net.norm_std, in.row.data());
+      continue;
+    }
+
+    // mel: pad a short track (in samples) to one segment, features of the whole track.
+    const size_t need = samples_for_frames(net.recipe.stft, net.segment_frames);
+    std::vector<float> padded;
+    const float* samples = y.data();
+    size_t n = y.size();
+    if (n < need) {
+      padded.assign(need, 0.f);
+      std::copy(y.begin(), y.end(), padded.begin());
+      samples = padded.data();
+      n = need;
+    }
+    if (auto r = extractors[i]->compute(samples, n, in.features); !r) return r.error();
+    in.segments = segment_count(in.features.n_frames, net.segment_frames, net.segment_hop);
+    if (in.segments < 1) return make_error(Status::internal, "no segment after padding (network '" + net.name + "')");
+    if (!shown_seen) {  // the first mel network: its segments are the ones a TrackResult shows
+      data->shown_duration = double(y.size()) / rate;
+      shown_seen = true;
+    }
+  }
+  return PreparedTrack(std::move(data));
+}
+
+PreparedTrack::PreparedTrack(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+PreparedTrack::PreparedTrack(PreparedTrack&&) noexcept = default;
+PreparedTrack& PreparedTrack::operator=(PreparedTrack&&) noexcept = default;
+PreparedTrack::~PreparedTrack() = default;
+
+double PreparedTrack::duration() const { return data_->duration; }
+const PreparedTrack::Data& PreparedTrack::data() const { return *data_; }
+
+long PreparedTrack::items() const {
+  long n = 0;
+  for (const auto& in : data_->networks) n += in.row.empty() ? in.segments : 1;
+  return n;
+}
+
+struct TrackPreparer::State {
+  Model model;
+  FeatureExtractors extractors;
+  double max_seconds = 0;
+};
+
+TrackPreparer::TrackPreparer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+TrackPreparer::TrackPreparer(TrackPreparer&&) noexcept = default;
+TrackPreparer& TrackPreparer::operator=(TrackPreparer&&) noexcept = default;
+TrackPreparer::~TrackPreparer() = default;
+
+Expected<TrackPreparer> TrackPreparer::create(const Model& model, const ClassifierOptions& options) {
+  if (!(options.max_seconds >= 0) || std::isinf(options.max_seconds))
+    return make_error(Status::invalid_argument, "max_seconds must be a finite number >= 0");
+  auto state = std::make_unique<State>();
+  state->model = model;
+  state->max_seconds = options.max_seconds;
+  auto fx = make_extractors(state->model);
+  if (!fx) return fx.error();
+  state->extractors = std::move(*fx);
+  return TrackPreparer(std::move(state));
+}
+
+Expected<PreparedTrack> TrackPreparer::prepare(const Audio& audio) {
+  return prepare_track(state_->model, state_->extractors, state_->max_seconds, audio);
+}
+
+Expected<PreparedTrack> TrackPreparer::prepare_encoded(const uint8_t* data, size_t size) {
+  DecodeOptions opts;
+  opts.max_seconds = state_->max_seconds;
+  auto audio = decode_memory(data, size, opts);
+  if (!audio) return audio.error();
+  return prepare(*audio);
+}
+
+Expected<PreparedTrack> TrackPreparer::prepare_file(const std::string& path) {
+  DecodeOptions opts;
+  opts.max_seconds = state_->max_seconds;
+  auto audio = decode_file(path, opts);
+  if (!audio) return audio.error();
+  return prepare(*audio);
+}
+
+}  // namespace melgenre
