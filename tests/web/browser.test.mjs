@@ -1,7 +1,7 @@
 // Browser test: tools/serve + Debian Chromium (headless) driven by playwright-core.
 // 1. load the page (cross-origin isolated -> threaded module), classify a held-out clip: the shown genre
-//    equals the native CLI's; 2. reload offline (service worker) and classify again; 3. a corrupt file
-//    shows an error and the page stays usable: a good file classifies after it; 4. a FLAC file goes
+//    equals the native CLI's; the keyboard opens the picker, which takes two files at once; 2. reload offline (service worker) and classify again; 3. a dropped corrupt
+//    file shows an error and the page stays usable: a good file dropped after it classifies; 4. a FLAC file goes
 //    through the browser's decoder + the core's resampler; 5. live mode on the playing file; 6. without
 //    COOP/COEP the single-threaded module is used; live mode on a (fake) microphone.
 // Screenshots go to <wasm build>/tests/screenshots.
@@ -82,11 +82,24 @@ async function waitReady(page) {
   }));
 }
 
-// Gives the page one file through the picker; returns the new result card's final state.
-async function classify(page, file) {
+// Drops a file on the drop zone as a browser would (a DataTransfer holding a File).
+async function dropFile(page, file) {
+  const dataTransfer = await page.evaluateHandle(({ name, base64 }) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name));
+    return dt;
+  }, { name: file.split('/').pop(), base64: readFileSync(file).toString('base64') });
+  await page.dispatchEvent('#dropzone', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+}
+
+// Gives the page one file (through the picker, or dropped); returns the new result card's final state.
+async function classify(page, file, { drop = false } = {}) {
   const before = await page.locator('.result').count();
   const t0 = performance.now();
-  await page.setInputFiles('#file-input', file);
+  if (drop) await dropFile(page, file);
+  else await page.setInputFiles('#file-input', file);
   await page.waitForFunction((n) => document.querySelectorAll('.result').length > n, before);
   const card = page.locator('.result').first();
   await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('.result').dataset.state),
@@ -109,6 +122,9 @@ try {
   const page = context.pages()[0] ?? await context.newPage();
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  // Intercept file choosers from the start: enabling interception at the moment of the key press races.
+  const choosers = [];
+  page.on('filechooser', (c) => choosers.push(c));
 
   // 1. cold start and a held-out clip.
   await page.goto(server.url);
@@ -120,6 +136,23 @@ try {
   check(r1.state === 'done' && r1.shownGenre === expected(first),
     `shown genre '${r1.shownGenre}' equals the native CLI's '${expected(first)}' for ${first} (file given -> result drawn: ${r1.ms.toFixed(0)} ms)`);
   check(await page.locator('.result .bars .bar-track').count() === 10, 'bar chart of the 10 probabilities');
+
+  // Keyboard: Enter on the focused drop zone opens the picker; several files at once.
+  await page.focus('#dropzone');
+  check(await page.evaluate(() => document.activeElement.id) === 'dropzone', 'keyboard: the drop zone takes focus');
+  await page.keyboard.press('Enter');
+  for (let i = 0; i < 100 && choosers.length === 0; ++i) await page.waitForTimeout(100);
+  check(choosers.length === 1, 'keyboard: Enter on the drop zone opens the file picker');
+  const chooser = choosers[0];
+  check(chooser.isMultiple(), 'the picker takes several files');
+  await chooser.setFiles([afterError, offline]);
+  await page.waitForFunction(() => {
+    const cards = [...document.querySelectorAll('.result')].slice(0, 2);
+    return cards.length === 2 && cards.every((c) => c.dataset.state === 'done');
+  }, null, { timeout: READY_TIMEOUT });
+  const pair = await page.$$eval('.result', (cards) => cards.slice(0, 2).map((c) => [c.querySelector('.file-name').textContent, c.dataset.genre]));
+  const want = [[offline, expected(offline)], [afterError, expected(afterError)]].map(([f, g]) => [f.split('/').pop(), g]);
+  check(JSON.stringify(pair) === JSON.stringify(want), `two files at once: ${JSON.stringify(pair)} (native: ${JSON.stringify(want)})`);
   await page.screenshot({ path: join(shots, '1-classified.png'), fullPage: true });
 
   // 2. offline: the service worker serves every asset from its cache.
@@ -135,13 +168,13 @@ try {
   await context.setOffline(false);
 
   // 3. corrupt input: a clear message, then the page still works.
-  const bad = await classify(page, corrupt);
+  const bad = await classify(page, corrupt, { drop: true });
   check(bad.state === 'error' && /corrupt\.wav/.test(bad.message) && (await page.locator('.result .message[role=alert]').first().isVisible()),
     `truncated WAV shows an error: "${bad.message}"`);
   const bad2 = await classify(page, noise);
   check(bad2.state === 'error' && /noise\.mp3/.test(bad2.message), `random bytes show an error: "${bad2.message}"`);
   await page.screenshot({ path: join(shots, '3-error.png'), fullPage: true });
-  const r3 = await classify(page, afterError);
+  const r3 = await classify(page, afterError, { drop: true });
   check(r3.state === 'done' && r3.shownGenre === expected(afterError),
     `after the errors: '${r3.shownGenre}' equals the native CLI's '${expected(afterError)}'`);
 
