@@ -27,6 +27,10 @@ import qnet  # noqa: E402
 SEED_FNN = 2
 SEED_CNN = 1
 FNN_CFG = dict(dropout=0.5, wd=1e-2, noise=0.3)
+# Standardised summary features are heavy-tailed (|x| up to ~15): clipping the int8 input range to the
+# 0.01/99.99 percentiles of the training rows kept int8 closer to float in CV (top-1 agreement with the
+# float fold models 97.7 % vs 96.8 % with the min/max range).
+FNN_INPUT_PCT = 0.01
 
 
 def log(msg):
@@ -88,7 +92,7 @@ def fnn_stage(args, labels, held):
     with torch.no_grad():
         pt = torch.softmax(model(torch.from_numpy(Xn)), 1).numpy()
     assert np.abs(pf - pt).max() < 1e-4, "FNN export does not match torch"
-    qlayers = qnet.quantize_layers(layers, [Xn])
+    qlayers = qnet.quantize_layers(layers, [Xn], input_pct=FNN_INPUT_PCT)
     pq = qnet.forward_int8(qlayers, Xn)
     log("FNN int8 vs float on training rows: top-1 agreement %.3f, max |dp| %.3f" %
         (np.mean(pq.argmax(1) == pf.argmax(1)), np.abs(pq - pf).max()))
@@ -98,7 +102,7 @@ def fnn_stage(args, labels, held):
         tr, va = folds != f, folds == f
         m, mu, sd, _ = fnn.train(Xk[tr], yk[tr], len(labels), epochs, SEED_FNN, **FNN_CFG)
         L = fnn.export_layers(m)
-        ql = qnet.quantize_layers(L, [((Xk[tr] - mu) / sd).astype(np.float32)])
+        ql = qnet.quantize_layers(L, [((Xk[tr] - mu) / sd).astype(np.float32)], input_pct=FNN_INPUT_PCT)
         oof_q[va] = qnet.forward_int8(ql, ((Xk[va] - mu) / sd).astype(np.float32))
     cv = {"folds": args.fnn_folds, "epochs": epochs, "accuracy_f32": float(acc[best]),
           "accuracy_int8": float(np.mean(oof_q.argmax(1) == yk)), "logloss_f32": float(ll[best]),
