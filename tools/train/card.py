@@ -30,6 +30,8 @@ def files_table(c):
 
 def params_table(c):
     b = c["file_bytes"]
+    print("| network | parameters | float32 file | int8 file |")
+    print("| --- | ---: | ---: | ---: |")
     for net in ("fnn", "cnn"):
         print("| %s | %d | %d bytes | %d bytes |" % (net.upper(), c["params"][net], b.get(net + "-f32.mgm", 0),
                                                      b.get(net + "-int8.mgm", 0)))

@@ -32,6 +32,12 @@ def main():
         json.dump(card, f, indent=1)
         f.write("\n")
     print("wrote", os.path.join(models, "card.json"))
+    readme = os.path.join(models, "README.md")
+    if os.path.exists(readme):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import card
+        card.main(os.path.join(models, "card.json"), readme)
+        print("refreshed the tables of", readme)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import card  # noqa: E402
 import cnn  # noqa: E402
 import data  # noqa: E402
 import features  # noqa: E402
@@ -392,6 +393,10 @@ def main():
         with open(os.path.join(args.out, "card.json"), "w") as f:
             json.dump(summary, f, indent=1)
             f.write("\n")
+        readme = os.path.join(args.out, "README.md")
+        if os.path.exists(readme):  # refresh the measured tables of the model card
+            card.main(os.path.join(args.out, "card.json"), readme)
+            log("model card tables refreshed in %s" % readme)
     log("stage times: " + ", ".join("%s %.1f s" % kv for kv in st.times.items()))
     log("training (features to export) took %.1f s; summary in %s" %
         (train_seconds, os.path.join(args.work, "summary.json")))
