@@ -1,5 +1,7 @@
-// Classifies many tracks with a few classifiers in parallel (one per worker thread; the backend
-// threads are split among them) and hands results back in input order on the calling thread.
+// Classifies many tracks and hands results back in input order on the calling thread. CPU backends: a
+// few classifiers in parallel (one per worker thread; the backend threads are split among them). GPU
+// backends (vulkan, cuda): one classifier fed groups of tracks (their segments share each dispatch,
+// Classifier::classify_prepared) while worker threads decode and compute features of the next ones.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +35,8 @@ struct RunPlan {
 RunPlan plan_threads(int threads, size_t jobs);
 
 // Builds the classifiers (an unusable model or backend is returned as the error), then calls
-// on_result(index, outcome) for every job, in order.
+// on_result(index, outcome) for every job, in order. For a GPU, plan.workers is the number of threads
+// preparing tracks and options.max_batch is raised to a GPU-sized batch.
 Expected<std::string> run_tracks(const std::vector<uint8_t>& model, ClassifierOptions options, const RunPlan& plan,
                                  const std::vector<TrackJob>& jobs,
                                  const std::function<void(size_t, const TrackOutcome&)>& on_result);
