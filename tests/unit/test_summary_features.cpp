@@ -248,3 +248,21 @@ TEST_CASE("bad input is refused with a clear error", "[summary]") {
   REQUIRE(!nan.ok());
   CHECK(nan.error().message.find("500") != std::string::npos);
 }
+
+TEST_CASE("degenerate arguments to the per-feature functions give empty or zero results", "[summary]") {
+  CHECK(chroma_filterbank(kRate, 1, 0.0).empty());
+  CHECK(chroma_filterbank(kRate, 2048, 0.0, 0).empty());
+  CHECK(chroma_filterbank(0, 2048, 0.0).empty());
+  FeatureMatrix no_bins;
+  no_bins.resize(3, 0);
+  CHECK(estimate_tuning(no_bins, kRate, 2048) == 0.0);
+  // A filterbank for another FFT size projects nothing (and reads nothing past its end).
+  const FeatureMatrix power = power_of(tone(440.0, 0.5));
+  FeatureMatrix chroma;
+  chroma_from_power(power, chroma_filterbank(kRate, 1024, 0.0), 12, chroma);
+  REQUIRE(chroma.n_frames == power.n_frames);
+  REQUIRE(chroma.n_bins == 12);
+  for (float v : chroma.data) CHECK(v == 0.f);
+  chroma_from_power(power, chroma_filterbank(kRate, 2048, 0.0), 12, chroma);
+  CHECK(*std::max_element(chroma.data.begin(), chroma.data.end()) == 1.f);
+}

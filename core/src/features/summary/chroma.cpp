@@ -10,6 +10,8 @@
 namespace melgenre {
 
 std::vector<float> chroma_filterbank(int sample_rate, int n_fft, double tuning, int n_chroma) {
+  // Bin 1 anchors bin 0's chroma below, so a filterbank needs two FFT bins at least.
+  if (sample_rate <= 0 || n_fft < 2 || n_chroma < 1) return {};
   const int bins = n_fft / 2 + 1;
   // Fractional chroma bin of every FFT bin (DC gets a value 1.5 octaves below bin 1), in float64.
   std::vector<double> frqbins(static_cast<size_t>(n_fft)), width(static_cast<size_t>(n_fft));
@@ -50,7 +52,10 @@ std::vector<float> chroma_filterbank(int sample_rate, int n_fft, double tuning, 
 void chroma_from_power(const FeatureMatrix& power, const std::vector<float>& filterbank, int n_chroma,
                        FeatureMatrix& chroma) {
   const int bins = power.n_bins;
-  chroma.resize(power.n_frames, n_chroma);
+  chroma.resize(power.n_frames, std::max(n_chroma, 0));
+  // A filterbank built for another spectrum size gives no projection (all zeros) rather than a read
+  // past its end.
+  if (n_chroma < 1 || filterbank.size() != size_t(n_chroma) * size_t(std::max(bins, 0))) return;
   for (int t = 0; t < power.n_frames; ++t) {
     const float* p = power.frame(t);
     float* out = chroma.frame(t);

@@ -35,15 +35,17 @@ MELGENRE_VECTOR_INLINE v8f load8(const float* p) {
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-MELGENRE_VECTOR_INLINE void store8(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
+MELGENRE_VECTOR_INLINE void store8(float* p, const v8f& v) { std::memcpy(p, &v, sizeof v); }
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC's vector conditional lets it emit blendv / min / max.
-MELGENRE_VECTOR_INLINE v8f select(v8i mask, v8f yes, v8f no) { return mask ? yes : no; }
+MELGENRE_VECTOR_INLINE v8f select(const v8i& mask, const v8f& yes, const v8f& no) { return mask ? yes : no; }
 #else
-MELGENRE_VECTOR_INLINE v8f select(v8i mask, v8f yes, v8f no) { return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
+MELGENRE_VECTOR_INLINE v8f select(const v8i& mask, const v8f& yes, const v8f& no) {
+  return (v8f)(((v8i)yes & mask) | ((v8i)no & ~mask));
+}
 #endif
-MELGENRE_VECTOR_INLINE v8f vmin(v8f a, v8f b) { return select(a < b, a, b); }
-MELGENRE_VECTOR_INLINE v8f vmax(v8f a, v8f b) { return select(a > b, a, b); }
+MELGENRE_VECTOR_INLINE v8f vmin(const v8f& a, const v8f& b) { return select(a < b, a, b); }
+MELGENRE_VECTOR_INLINE v8f vmax(const v8f& a, const v8f& b) { return select(a > b, a, b); }
 MELGENRE_VECTOR_INLINE v8f splat(float x) { return v8f{x, x, x, x, x, x, x, x}; }
 
 // scipy 'reflect' (half-sample symmetric) index into [0, n).

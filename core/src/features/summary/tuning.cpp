@@ -18,6 +18,7 @@ struct Peak {
 // librosa.piptrack(S, fmin=150, fmax=4000, threshold=0.1) restricted to the non-zero outputs.
 void track_peaks(const FeatureMatrix& s, int sample_rate, int n_fft, std::vector<Peak>& peaks) {
   const int bins = s.n_bins;
+  if (bins < 1 || sample_rate <= 0 || n_fft < 1) return;
   const double fmin = 150.0, fmax = std::min(4000.0, sample_rate / 2.0);
   // Bins whose centre frequency lies in [fmin, fmax).
   int lo = bins, hi = 0;
