@@ -5,7 +5,6 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "catch.hpp"
@@ -129,6 +128,9 @@ TEST_CASE("classify_many equals classify per track on the CPU backends, bit for 
       SECTION("bundle of an int8 CNN and a summary network, summary rows batched too") {
         check_many_equals_single(make_bundle(23, true), backend, 3, 0);
       }
+      SECTION("summary-only model: one row per track, rows batched") {
+        check_many_equals_single(test::make_summary_model(28), backend, 2, 0);
+      }
       SECTION("one batch holds everything") { check_many_equals_single(make_bundle(24, false), backend, 256, 0); }
     }
   }
@@ -200,20 +202,20 @@ TEST_CASE("a bad track in the middle gets its own error and does not spoil the o
   CHECK(empty->empty());
 }
 
-TEST_CASE("tracks prepared on other threads by TrackPreparer classify as classify() does") {
+TEST_CASE("tracks prepared by TrackPreparers classify as classify() does") {
   const Model model = make_bundle(41, true);
   Classifier c = make_classifier(model, "reference", 6);
   const std::vector<Audio> tracks = mixed_tracks();
-  std::vector<std::optional<Expected<PreparedTrack>>> prepared(tracks.size());
-  std::vector<std::thread> threads;
+  // Two preparers taking turns, as the CLI's worker threads do (no threads here: this file also runs
+  // in the single-threaded wasm test build).
+  std::vector<TrackPreparer> preparers;
   for (int w = 0; w < 2; ++w) {
     auto p = TrackPreparer::create(c.model(), ClassifierOptions{});
     REQUIRE(p.ok());
-    threads.emplace_back([&, w](TrackPreparer preparer) {
-      for (size_t t = size_t(w); t < tracks.size(); t += 2) prepared[t] = preparer.prepare(tracks[t]);
-    }, std::move(*p));
+    preparers.push_back(std::move(*p));
   }
-  for (auto& t : threads) t.join();
+  std::vector<std::optional<Expected<PreparedTrack>>> prepared(tracks.size());
+  for (size_t t = 0; t < tracks.size(); ++t) prepared[t] = preparers[t % 2].prepare(tracks[t]);
   std::vector<const PreparedTrack*> ptrs;
   long items = 0;
   for (auto& p : prepared) {
