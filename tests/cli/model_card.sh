@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: slow
 # The model card cannot drift from the code: every shipped model (models/*.mgm) is evaluated with
 # `melgenre eval` on the held-out tracks and must reach the accuracy models/card.json and
 # models/README.md state, within 1 point; the default model must fit in 1 MB.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-labels: slow
 # melgenre classify --backend vulkan on held-out clips: the same top-1 as the CPU backends and
 # probabilities within 1e-3 (CI runs it on Mesa's software device lavapipe). Also: an explicit
 # `--backend vulkan` without any Vulkan driver fails with a clear message; `--backend auto` falls back
