@@ -15,7 +15,7 @@ grep -q "RANDOM weights" "$T/out.txt" || fail "the output must say the weights a
 [ "$(grep -c '^simd .*seed001 F=32 .* f32 .* 1  *160 ' "$T/out.txt")" = 1 ] || { cat "$T/out.txt"; fail "no f32 row"; }
 
 # A model file: its networks as stored.
-python3 "$ROOT/tests/cli/make_test_model.py" "$T/m.mgm" --seed 5
+/usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$T/m.mgm" --seed 5
 "$MELGENRE" bench model --model "$T/m.mgm" --backend simd --threads 1 --runs 1 > "$T/model.txt" || fail "bench --model failed"
 grep -q '^simd ' "$T/model.txt" || { cat "$T/model.txt"; fail "no row for the model"; }
 

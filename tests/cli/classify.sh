@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # melgenre classify: output formats, folders, stdin, bad files, exit codes, default-model lookup.
-# The model is a small random CNN written by tests/cli/make_test_model.py (plain python3, stdlib only)
+# The model is a small random CNN written by tests/cli/make_test_model.py (Debian /usr/bin/python3 with numpy, through tools/train/mgm.py)
 # into the scratch dir; no model ships for tests.
 # env: MELGENRE (CLI), DATA (shared data), ROOT (repo), TMPDIR_BASE (scratch).
 set -euo pipefail
@@ -11,7 +11,7 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 MODEL=$T/test.mgm
-python3 "$ROOT/tests/cli/make_test_model.py" "$MODEL" --seed 3
+/usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$MODEL" --seed 3
 EX=$DATA/gtzan-excerpts
 A=$EX/blues/blues.00010.wav
 B=$EX/metal/metal.00010.wav

@@ -14,7 +14,7 @@ T=$(mktemp -d "$TMPDIR_BASE/classify_gpu_batch.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-python3 "$ROOT/tests/cli/make_test_model.py" "$T/test.mgm" --seed 11
+/usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$T/test.mgm" --seed 11
 EX=$DATA/gtzan-excerpts
 [ -f "$EX/blues/blues.00010.wav" ] || fail "test audio missing under $EX"
 

@@ -11,7 +11,7 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 MODEL=$T/test.mgm
-python3 "$ROOT/tests/cli/make_test_model.py" "$MODEL" --seed 5
+/usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$MODEL" --seed 5
 EX=$DATA/gtzan-excerpts
 for g in blues jazz metal; do
   mkdir -p "$T/tree/$g"

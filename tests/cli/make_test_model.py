@@ -1,22 +1,24 @@
-#!/usr/bin/env python3
-"""Writes a small random CNN model file (.mgm, models/FORMAT.md) for the CLI tests, with the standard
-library only (struct, zlib, random). Never a shipped model: tests build it in their scratch dir.
+#!/usr/bin/python3
+"""Writes a small random CNN model file (.mgm, models/FORMAT.md) for the CLI tests through the project's
+one Python writer (tools/train/mgm.py). Never a shipped model: tests build it in their scratch dir.
+Run with /usr/bin/python3 (Debian's numpy).
 
 usage: make_test_model.py OUT.mgm [--seed N] [--frames F] [--hop H]
 The network: [F frames x 16 mels x 1] -> conv 3x3 (4, relu, pad 1) -> maxpool 2x2 -> flatten ->
 dense 10 -> softmax, GTZAN's 10 labels, recipe 22050 Hz, n_fft 512, hop 256, db=refmax.
 """
 import argparse
+import os
 import random
-import struct
-import zlib
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "train"))
+import mgm  # noqa: E402
 
 LABELS = "blues classical country disco hiphop jazz metal pop reggae rock".split()
 N_MELS = 16
-
-
-def align(n):
-    return (n + 63) // 64 * 64
 
 
 def main():
@@ -38,15 +40,11 @@ def main():
         ("dense_w", [10, flat], rand(10 * flat, -0.1, 0.1)),
         ("dense_b", [10], rand(10, -0.5, 0.5)),
     ]
-    lines = ["melgenre-model 1", "name cli-test-cnn", "labels 10 " + " ".join(LABELS),
-             "info built-by=tests/cli/make_test_model.py seed=%d" % a.seed]
-    data = b""
+    w = mgm.ModelWriter("cli-test-cnn", LABELS)
+    w.add_info("built-by=tests/cli/make_test_model.py seed=%d" % a.seed)
     for name, shape, values in tensors:
-        lines.append("tensor %s dtype=f32 shape=%s offset=%d" % (name, ",".join(map(str, shape)), len(data)))
-        blob = struct.pack("<%df" % len(values), *values)
-        data += blob + b"\0" * (align(len(blob)) - len(blob))
-    lines += [
-        "networks 1",
+        w.add_tensor(name, "f32", np.asarray(values, dtype=np.float64).reshape(shape))
+    w.add_network([
         "network cnn weight=1",
         "input kind=mel",
         "recipe sample_rate=22050 kind=mel n_fft=512 hop=256 center=1 pad=constant n_mels=%d fmin=0 fmax=11025 "
@@ -59,18 +57,8 @@ def main():
         "  flatten",
         "  dense weight=dense_w bias=dense_b act=none",
         "  softmax",
-        "end",
-    ]
-    meta = ("\n".join(lines) + "\n").encode()
-    data_offset = align(64 + len(meta))
-    body = meta + b"\0" * (data_offset - 64 - len(meta)) + data
-    size = 64 + len(body)
-    header = b"MELGENRE" + struct.pack("<IIQQQQQ", 1, 64, size, 64, len(meta), data_offset, len(data))
-    header += struct.pack("<II", zlib.crc32(body) & 0xFFFFFFFF, 0)
-    assert len(header) == 64
-    with open(a.out, "wb") as f:
-        f.write(header + body)
-
+    ])
+    w.write(a.out)
 
 if __name__ == "__main__":
     main()

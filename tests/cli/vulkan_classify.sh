@@ -22,7 +22,7 @@ for g in blues classical country disco hiphop jazz metal pop reggae rock; do
   CLIPS+=("$f")
 done
 
-python3 "$ROOT/tests/cli/make_test_model.py" "$T/test.mgm" --seed 5
+/usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$T/test.mgm" --seed 5
 
 # Is the backend there at all?
 if ! "$MELGENRE" classify --model "$T/test.mgm" --backend vulkan --format json "${CLIPS[0]}" > /dev/null 2> "$T/probe.err"; then
