@@ -5,10 +5,11 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "args.hpp"
 #include "bench.hpp"
+#include "clip_bench.hpp"
 #include "commands.hpp"
 #include "melgenre/audio.hpp"
 #include "melgenre/summary.hpp"
@@ -16,50 +17,32 @@
 namespace melgenre::cli {
 
 int run_bench_summary(int argc, char** argv) {
-  auto parsed = parse_args(argc, argv, {{"runs"}});
-  if (!parsed) {
-    std::fprintf(stderr, "melgenre bench summary: %s\n", parsed.error().message.c_str());
-    return kExitUsage;
-  }
-  if (parsed->has("help")) {
-    std::printf("usage: melgenre bench summary [--runs N] FILE\n\n"
-                "Times the 57-feature GTZAN summary row of the clip (decoded at 22050 Hz; 1 thread; decode\n"
-                "excluded): median, p10 and p90 of the whole row, then the median of each stage.\n");
-    return kExitOk;
-  }
-  auto runs = parsed->int_or("runs", 20, 1, 100000);
-  if (!runs) {
-    std::fprintf(stderr, "melgenre bench summary: %s\n", runs.error().message.c_str());
-    return kExitUsage;
-  }
-  if (parsed->positional().size() != 1) {
-    std::fprintf(stderr, "melgenre bench summary: expected one audio FILE (see --help)\n");
-    return kExitUsage;
-  }
-  const std::string path = parsed->positional()[0];
-  DecodeOptions options;
-  options.target_rate = 22050;
-  auto audio = decode_file(path, options);
-  if (!audio) {
-    std::fprintf(stderr, "melgenre bench summary: %s\n", audio.error().message.c_str());
-    return kExitBadInput;
-  }
+  static const char* const kUsage =
+      "usage: melgenre bench summary [--runs N] FILE\n\n"
+      "Times the 57-feature GTZAN summary row of the clip (decoded at 22050 Hz; 1 thread; decode\n"
+      "excluded): median, p10 and p90 of the whole row, then the median of each stage.\n";
+  auto loaded = load_clip_bench("melgenre bench summary", argc, argv, 20, kUsage);
+  if (const int* code = std::get_if<int>(&loaded)) return *code;
+  const ClipBench& clip = std::get<ClipBench>(loaded);
+  const std::string& path = clip.path;
+  const Audio& audio = clip.audio;
+  const int runs = clip.runs;
   auto extractor = SummaryExtractor::create();
   if (!extractor) {
     std::fprintf(stderr, "melgenre bench summary: %s\n", extractor.error().message.c_str());
     return kExitBadInput;
   }
   std::vector<double> row;
-  auto first = extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row);
+  auto first = extractor->compute(audio.samples.data(), audio.samples.size(), audio.sample_rate, row);
   if (!first) {
     std::fprintf(stderr, "melgenre bench summary: %s: %s\n", path.c_str(), first.error().message.c_str());
     return kExitBadInput;
   }
 
-  std::printf("%s: %.2f s at 22050 Hz, 1 thread\n", path.c_str(), audio->duration_seconds());
+  std::printf("%s: %.2f s at 22050 Hz, 1 thread\n", path.c_str(), audio.duration_seconds());
   const Timing whole = time_runs(
-      [&] { (void)extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row); },
-      *runs);
+      [&] { (void)extractor->compute(audio.samples.data(), audio.samples.size(), audio.sample_rate, row); },
+      runs);
   std::printf("%-28s %10s %10s %10s %6s\n", "stage", "median ms", "p10 ms", "p90 ms", "runs");
   std::printf("%-28s %10.3f %10.3f %10.3f %6d\n", "summary row (57 values)", whole.median_ms, whole.p10_ms,
               whole.p90_ms, whole.runs);
@@ -70,9 +53,9 @@ int run_bench_summary(int argc, char** argv) {
   std::map<std::string, std::vector<double>> stage_ms;
   std::vector<SummaryStageTime> timings;
   std::vector<double> cpu_ms;
-  for (int r = 0; r < std::max(*runs, 5); ++r) {
+  for (int r = 0; r < std::max(runs, 5); ++r) {
     const std::clock_t c0 = std::clock();
-    (void)extractor->compute(audio->samples.data(), audio->samples.size(), audio->sample_rate, row, &timings);
+    (void)extractor->compute(audio.samples.data(), audio.samples.size(), audio.sample_rate, row, &timings);
     cpu_ms.push_back(1000.0 * double(std::clock() - c0) / CLOCKS_PER_SEC);
     for (const auto& t : timings) {
       if (!stage_ms.count(t.stage)) order.push_back(t.stage);
