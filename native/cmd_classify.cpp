@@ -16,8 +16,6 @@
 namespace melgenre::cli {
 namespace {
 
-constexpr uint64_t kMaxStdinBytes = 1ull << 30;
-
 const char* kUsage =
     "usage: melgenre classify [--model FILE] [--backend auto|reference|simd|xnnpack|vulkan] [--threads N]\n"
     "                         [--format table|json|csv] [--segments] PATH...\n"

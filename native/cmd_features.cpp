@@ -10,6 +10,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "input_bytes.hpp"
 #include "file_walk.hpp"
 #include "melgenre/audio.hpp"
 #include "melgenre/features.hpp"
@@ -17,8 +18,6 @@
 
 namespace melgenre::cli {
 namespace {
-
-constexpr size_t kMaxStdinBytes = size_t(1) << 30;  // refuse unbounded stdin
 
 void print_usage(std::FILE* out) {
   std::fprintf(out,
@@ -59,22 +58,6 @@ bool wants_summary(int argc, char** argv) {
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "melgenre features: %s\n(see 'melgenre features --help')\n", message.c_str());
   return kExitUsage;
-}
-
-Expected<Audio> decode_input(const std::string& path, int sample_rate) {
-  DecodeOptions options;
-  options.target_rate = sample_rate;
-  if (path != "-") return decode_file(path, options);
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[65536];
-  size_t got;
-  while ((got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-    if (bytes.size() + got > kMaxStdinBytes)
-      return make_error(Status::resource_limit, "<stdin>: more than 1 GiB of input");
-    bytes.insert(bytes.end(), chunk, chunk + got);
-  }
-  if (std::ferror(stdin)) return make_error(Status::io_error, "<stdin>: read failed");
-  return decode_memory(bytes.data(), bytes.size(), options);
 }
 
 // "blues.00000.wav" -> "blues.00000": drops a final extension only if it looks like one (has a letter),
@@ -173,7 +156,7 @@ int run_features(int argc, char** argv) {
 
   FeatureMatrix m;
   for (const auto& [in, dst] : jobs) {
-    auto audio = decode_input(in, recipe.sample_rate);
+    auto audio = decode_input(in, DecodeOptions{recipe.sample_rate, 0});
     if (!audio) {
       std::fprintf(stderr, "melgenre features: %s\n", with_name(audio.error().message, in).c_str());
       status = kExitBadInput;

@@ -8,6 +8,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "input_bytes.hpp"
 #include "file_walk.hpp"
 #include "melgenre/audio.hpp"
 #include "melgenre/summary.hpp"
@@ -15,7 +16,6 @@
 namespace melgenre::cli {
 namespace {
 
-constexpr size_t kMaxStdinBytes = size_t(1) << 30;
 constexpr int kTableRate = 22050;
 
 void print_usage(std::FILE* out) {
@@ -36,22 +36,6 @@ int usage_error(const std::string& message) {
   std::fprintf(stderr, "melgenre features --kind summary: %s\n(see 'melgenre features --kind summary --help')\n",
                message.c_str());
   return kExitUsage;
-}
-
-Expected<Audio> decode_input(const std::string& path, int target_rate) {
-  DecodeOptions options;
-  options.target_rate = target_rate;
-  if (path != "-") return decode_file(path, options);
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[65536];
-  size_t got;
-  while ((got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-    if (bytes.size() + got > kMaxStdinBytes)
-      return make_error(Status::resource_limit, "<stdin>: more than 1 GiB of input");
-    bytes.insert(bytes.end(), chunk, chunk + got);
-  }
-  if (std::ferror(stdin)) return make_error(Status::io_error, "<stdin>: read failed");
-  return decode_memory(bytes.data(), bytes.size(), options);
 }
 
 std::string base_name(const std::string& path) {
@@ -126,7 +110,7 @@ int run_features_summary(int argc, char** argv) {
   }
   std::vector<double> row;
   for (const auto& path : walk.files) {
-    auto audio = decode_input(path, args.has("resample") ? kTableRate : 0);
+    auto audio = decode_input(path, DecodeOptions{args.has("resample") ? kTableRate : 0, 0});
     if (!audio) {
       std::fprintf(stderr, "melgenre features: %s\n", with_name(audio.error().message, path).c_str());
       failed = true;

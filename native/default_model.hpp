@@ -8,16 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "input_bytes.hpp"
 #include "melgenre/error.hpp"
 
 namespace melgenre::cli {
 
 Expected<std::string> resolve_model_path(const std::optional<std::string>& flag);
-
-// The whole file, refused above max_bytes (a model or an audio file read into memory).
-Expected<std::vector<uint8_t>> read_whole_file(const std::string& path, uint64_t max_bytes);
-// All of stdin, refused above max_bytes.
-Expected<std::vector<uint8_t>> read_stdin(uint64_t max_bytes);
 
 // Reads and checks the model named by --model or the default; errors name the file.
 Expected<std::vector<uint8_t>> load_model_bytes(const std::optional<std::string>& flag);
