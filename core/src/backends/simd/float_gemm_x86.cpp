@@ -6,7 +6,6 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-#pragma GCC diagnostic ignored "-Wpsabi"
 #define MELGENRE_X86 1
 #endif
 
@@ -21,8 +20,12 @@ bool cpu_has_avx2_fma() {
 
 namespace {
 
-__attribute__((target("avx2,fma"))) inline void store16(const FloatGemmWeights& w, int c0, __m256 lo, __m256 hi,
-                                                        float* out) {
+// Always inlined and vectors by reference: a 32-byte vector crossing a real call is ABI-fragile (ymm with
+// AVX, memory without), and -O0 builds do not inline plain `inline` helpers.
+__attribute__((target("avx2,fma"), always_inline)) inline void store16(const FloatGemmWeights& w, int c0,
+                                                                       const __m256& lo_acc, const __m256& hi_acc,
+                                                                       float* out) {
+  __m256 lo = lo_acc, hi = hi_acc;
   if (w.relu) {
     lo = _mm256_max_ps(lo, _mm256_setzero_ps());
     hi = _mm256_max_ps(hi, _mm256_setzero_ps());

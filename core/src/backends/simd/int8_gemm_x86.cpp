@@ -8,8 +8,6 @@
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #include <immintrin.h>
 #define MELGENRE_X86 1
-// Vector arguments between these internal functions never cross an ABI boundary.
-#pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
 namespace melgenre::simd {
@@ -23,9 +21,12 @@ inline int32_t load_i32(const void* p) {
   return v;
 }
 
+// The helpers below are always inlined and take vectors by reference: a 32-byte vector crossing a real
+// call is ABI-fragile (ymm with AVX, memory without), and -O0 builds do not inline plain `inline`.
+
 // acc * multiplier, rounded half away from zero, + zero point, clamped to [qmin, qmax].
-__attribute__((target("avx2"))) inline __m256i requant8_avx2(const Int8GemmWeights& w, __m256i acc,
-                                                             const float* mult) {
+__attribute__((target("avx2"), always_inline)) inline __m256i requant8_avx2(const Int8GemmWeights& w,
+                                                                            const __m256i& acc, const float* mult) {
   const __m256 sign = _mm256_set1_ps(-0.f), half = _mm256_set1_ps(0.5f);
   const __m256 lim = _mm256_set1_ps(1e6f), nlim = _mm256_set1_ps(-1e6f);
   __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(mult));
@@ -37,8 +38,9 @@ __attribute__((target("avx2"))) inline __m256i requant8_avx2(const Int8GemmWeigh
 }
 
 // Requantises 16 accumulators (lo: channels 0-7, hi: 8-15) of block b and stores the real channels.
-__attribute__((target("avx2"))) inline void requant_store_avx2(const Int8GemmWeights& w, int b, __m256i lo,
-                                                               __m256i hi, int8_t* out) {
+__attribute__((target("avx2"), always_inline)) inline void requant_store_avx2(const Int8GemmWeights& w, int b,
+                                                                              const __m256i& lo, const __m256i& hi,
+                                                                              int8_t* out) {
   const float* m = &w.multiplier[size_t(b) * kInt8Block];
   __m256i a = requant8_avx2(w, lo, m), c = requant8_avx2(w, hi, m + 8);
   __m256i p16 = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, c), 0xD8);
@@ -54,8 +56,10 @@ __attribute__((target("avx2"))) inline void requant_store_avx2(const Int8GemmWei
 }
 
 // Pixel p of block b: requantised into out, or raw into acc_out (fused pooling).
-__attribute__((target("avx2"))) inline void finish_avx2(const Int8GemmWeights& w, int b, __m256i lo, __m256i hi,
-                                                        int8_t* out, ptrdiff_t out_stride, int32_t* acc_out, int p) {
+__attribute__((target("avx2"), always_inline)) inline void finish_avx2(const Int8GemmWeights& w, int b,
+                                                                       const __m256i& lo, const __m256i& hi,
+                                                                       int8_t* out, ptrdiff_t out_stride,
+                                                                       int32_t* acc_out, int p) {
   if (acc_out) {
     int32_t* a = acc_out + size_t(p) * w.blocks * kInt8Block + size_t(b) * kInt8Block;
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(a), lo);
