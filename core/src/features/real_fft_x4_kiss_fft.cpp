@@ -5,7 +5,9 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wclass-memaccess"
+#if !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wclass-memaccess"  // GCC only: clang has no such group
+#endif
 namespace melgenre {
 namespace kiss4 {
 #include "kiss_fft.c"

@@ -77,7 +77,7 @@ Expected<VkInstance> create_instance() {
 
 // Mesa's Vulkan drivers (22.3) leak 128 bytes per instance while enumerating devices, in a driver the
 // loader unloads before exit (so LeakSanitizer cannot even name it): keep it out of our sanitizer runs.
-struct DriverLeakScope {
+struct [[maybe_unused]] DriverLeakScope {
 #ifdef MELGENRE_WITH_LSAN
   DriverLeakScope() { __lsan_disable(); }
   ~DriverLeakScope() { __lsan_enable(); }
@@ -85,7 +85,7 @@ struct DriverLeakScope {
 };
 
 std::vector<VkPhysicalDevice> physical_devices(VkInstance instance) {
-  DriverLeakScope not_ours;
+  [[maybe_unused]] DriverLeakScope not_ours;  // empty unless built with LeakSanitizer
   uint32_t n = 0;
   if (vkEnumeratePhysicalDevices(instance, &n, nullptr) != VK_SUCCESS) return {};
   std::vector<VkPhysicalDevice> devices(n);
