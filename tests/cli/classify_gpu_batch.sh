@@ -27,30 +27,7 @@ if ! "$MELGENRE" classify --model "$T/test.mgm" --backend vulkan --format json "
   fail "--backend vulkan does not run (CI has lavapipe; MELGENRE_SKIP_VULKAN=1 skips): $(cat "$T/probe.err")"
 fi
 
-# compare A.json B.json: same files in the same order, same top-1, probabilities within 1e-3, and the
-# same segment boundaries with segment probabilities within 1e-3 (when --segments was given).
-compare() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-a = [json.loads(l) for l in open(sys.argv[1])]
-b = [json.loads(l) for l in open(sys.argv[2])]
-assert len(a) == len(b) and len(a) > 0, (len(a), len(b))
-worst = 0.0
-for x, y in zip(a, b):
-    assert x["file"] == y["file"], (x["file"], y["file"])
-    assert x["genre"] == y["genre"], (x["file"], x["genre"], y["genre"])
-    for k in x["scores"]:
-        worst = max(worst, abs(x["scores"][k] - y["scores"][k]))
-    sa, sb = x.get("segments", []), y.get("segments", [])
-    assert len(sa) == len(sb), (x["file"], len(sa), len(sb))
-    for p, q in zip(sa, sb):
-        assert (p["start"], p["end"]) == (q["start"], q["end"]), (x["file"], p["start"], q["start"])
-        for k in p["scores"]:
-            worst = max(worst, abs(p["scores"][k] - q["scores"][k]))
-assert worst <= 1e-3, worst
-print(f"  {len(a)} tracks, same top-1, max |dp| = {worst:.2e}")
-PY
-}
+compare() { /usr/bin/python3 "$ROOT/tests/cli/compare_classify_json.py" "$1" "$2"; }
 
 # (1) The shipped model on held-out clips (lavapipe is slow: 6 clips).
 if [ -f "$ROOT/models/default.mgm" ]; then
