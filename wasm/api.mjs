@@ -71,6 +71,10 @@ export class Classifier {
   // The model's log-mel matrix, frame-major: data[frame * bins + bin].
   logMelPcm(samples, sampleRate) { return unwrap(this._engine.logMelPcm(asSamples(samples), asRate(sampleRate))); }
   logMelEncoded(bytes, name) { return named(() => unwrap(this._engine.logMelEncoded(asBytes(bytes))), name); }
+  // Both of the above from one decode: { result, mel }.
+  classifyEncodedWithMel(bytes, name) {
+    return named(() => unwrap(this._engine.classifyEncodedWithMel(asBytes(bytes))), name);
+  }
   openStream(sampleRate) {
     unwrap(this._engine.streamOpen(asRate(sampleRate)));
     return new ClassifierStream(this._engine);

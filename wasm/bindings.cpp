@@ -172,6 +172,25 @@ class Engine {
     return matrix_value(*m);
   }
 
+  // What the page shows for a dropped file: the result and the log-mel matrix from one decode
+  // (classifyEncoded + logMelEncoded would decode the file twice).
+  val classifyEncodedWithMel(const val& bytes) {
+    if (!classifier_) return error_value(Status::invalid_argument, "no model loaded");
+    const std::vector<uint8_t> data = copy_in<uint8_t>(bytes);
+    DecodeOptions options;
+    options.max_seconds = ClassifierOptions{}.max_seconds;  // as classify_encoded with load()'s options
+    Expected<Audio> audio = decode_memory(data.data(), data.size(), options);
+    if (!audio) return error_value(audio.error());
+    Expected<TrackResult> r = classifier_->classify(*audio);
+    if (!r) return error_value(r.error());
+    Expected<FeatureMatrix> m = classifier_->log_mel(*audio);
+    if (!m) return error_value(m.error());
+    val out = val::object();
+    out.set("result", track_value(*r, classifier_->labels()));
+    out.set("mel", matrix_value(*m));
+    return out;
+  }
+
   val streamOpen(int sample_rate) {
     if (!classifier_) return error_value(Status::invalid_argument, "no model loaded");
     stream_.reset();
@@ -251,6 +270,7 @@ EMSCRIPTEN_BINDINGS(melgenre) {
       .function("classifyPcm", &Engine::classifyPcm)
       .function("logMelPcm", &Engine::logMelPcm)
       .function("logMelEncoded", &Engine::logMelEncoded)
+      .function("classifyEncodedWithMel", &Engine::classifyEncodedWithMel)
       .function("streamOpen", &Engine::streamOpen)
       .function("streamPush", &Engine::streamPush)
       .function("streamResult", &Engine::streamResult)

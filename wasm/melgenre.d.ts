@@ -75,6 +75,8 @@ export declare class Classifier {
   /** The model's log-mel matrix, for drawing. */
   logMelPcm(samples: Float32Array, sampleRate: number): FeatureMatrix;
   logMelEncoded(bytes: Bytes, name?: string): FeatureMatrix;
+  /** classifyEncoded and logMelEncoded from one decode of the bytes. */
+  classifyEncodedWithMel(bytes: Bytes, name?: string): { result: TrackResult; mel: FeatureMatrix };
   /** One live stream per classifier; opening another closes the previous one. */
   openStream(sampleRate: number): ClassifierStream;
   /** Frees the wasm memory of this classifier. */

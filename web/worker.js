@@ -59,8 +59,7 @@ function classify({ id, bytes, name }) {
     postMessage({ type: 'needsDecode', id });
     return;
   }
-  const result = classifier.classifyEncoded(data, name);
-  const mel = classifier.logMelEncoded(data, name);
+  const { result, mel } = classifier.classifyEncodedWithMel(data, name);
   postMessage({ type: 'result', id, result, mel }, [mel.data.buffer]);
 }
 
