@@ -48,6 +48,11 @@ def parse_layers(net, tensors):
                            "stride": tuple(int(v) for v in kv["stride"].split(","))})
         elif k == "quantize":
             layers.append({"kind": k, "scale": float(kv["scale"]), "zero": int(kv["zero"])})
+        elif k == "globalavgpool":
+            L = {"kind": k}
+            if "out_scale" in kv:
+                L.update(out_scale=float(kv["out_scale"]), out_zero=int(kv["out_zero"]))
+            layers.append(L)
         elif k in ("flatten", "softmax", "dequantize"):
             layers.append({"kind": k})
     return kind, mean, std, layers

@@ -10,6 +10,7 @@ N_MELS = 64
 BATCH = 32
 LR = 1e-3
 WEIGHT_DECAY = 1e-4
+CHANNELS = (32, 64, 128, 128)
 AMIN = 1e-10          # power_to_db's floor (engine recipe db=ref1 top_db=0: 10*log10(max(S, amin)))
 
 # The engine's recipe line; training features are made by `melgenre features` with exactly these
@@ -25,27 +26,29 @@ def power_to_db_ref1(power):
 
 
 class CNN(nn.Module):
-    def __init__(self, n_classes, drop_flat=0.3, drop_dense=0.5):
+    """Four 3x3 conv blocks (batch-norm, ReLU, 2x2 max-pool between them), global average pooling over
+    time and frequency, dropout, one dense layer. Global pooling keeps the parameter count small
+    (about 240 k, 4x fewer than a flatten+dense head) and makes the net indifferent to where in the
+    segment a pattern sits, which cross-validation rewarded (per-excerpt accuracy 48.6 -> 58.5 %)."""
+
+    def __init__(self, n_classes, chans=CHANNELS, dropout=0.3):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 64, (3, 3), padding=(1, 1), bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        self.pool1 = nn.MaxPool2d((4, 2))
-        self.conv2 = nn.Conv2d(64, 64, (3, 5), padding=(1, 2), bias=False)
-        self.bn2 = nn.BatchNorm2d(64)
-        self.pool2 = nn.MaxPool2d((4, 2))
-        self.drop1 = nn.Dropout(drop_flat)
-        h, w = FRAMES // 4 // 4, N_MELS // 2 // 2
-        self.map_shape = (64, h, w)
-        self.fc1 = nn.Linear(64 * h * w, 32)
-        self.drop2 = nn.Dropout(drop_dense)
-        self.fc2 = nn.Linear(32, n_classes)
+        self.convs = nn.ModuleList()
+        self.bns = nn.ModuleList()
+        cin = 1
+        for c in chans:
+            self.convs.append(nn.Conv2d(cin, c, 3, padding=1, bias=False))
+            self.bns.append(nn.BatchNorm2d(c))
+            cin = c
+        self.drop = nn.Dropout(dropout)
+        self.fc = nn.Linear(cin, n_classes)
 
     def forward(self, x):  # x [N, 1, T, M]
-        x = self.pool1(torch.relu(self.bn1(self.conv1(x))))
-        x = self.pool2(torch.relu(self.bn2(self.conv2(x))))
-        x = self.drop1(torch.flatten(x, 1))
-        x = self.drop2(torch.relu(self.fc1(x)))
-        return self.fc2(x)
+        for i, (conv, bn) in enumerate(zip(self.convs, self.bns)):
+            x = torch.relu(bn(conv(x)))
+            if i < len(self.convs) - 1:
+                x = torch.nn.functional.max_pool2d(x, 2)
+        return self.fc(self.drop(x.mean((2, 3))))
 
 
 def band_stats(mels):
@@ -131,9 +134,9 @@ def predict_tracks(model, mels, mean, std, batch=64):
     return np.stack(out)
 
 
-# Chosen on fold 0 of a 4-fold id-block split of the training excerpts (heavier dropout and mixing
-# learned too slowly for the compute budget of a 2-core machine).
-CFG = dict(drop_flat=0.0, drop_dense=0.2, mix_p=0.3, lr=LR, onecycle=True, passes=1, smoothing=0.0,
+# Chosen by 3-fold id-block cross-validation on the training excerpts (SpecAugment-style time/frequency
+# masks lowered per-excerpt accuracy, 58.5 -> 56.8 %, and were dropped).
+CFG = dict(dropout=0.3, mix_p=0.3, lr=LR, onecycle=True, passes=1, smoothing=0.0,
            gain_db=6.0, tempo=0.08, pitch=0.05)
 
 
@@ -147,7 +150,7 @@ def train(mels, y, n_classes, epochs, seed, val_mels=None, val_y=None, log=None,
     aug = Augmenter(mels, y, seed, gain_db=c["gain_db"], tempo=c["tempo"], pitch=c["pitch"],
                     mix_p=c["mix_p"])
     rng = np.random.default_rng(seed + 1)
-    model = CNN(n_classes, c["drop_flat"], c["drop_dense"])
+    model = CNN(n_classes, dropout=c["dropout"])
     opt = torch.optim.AdamW(model.parameters(), lr=c["lr"], weight_decay=WEIGHT_DECAY)
     steps = epochs * ((passes * len(mels) + BATCH - 1) // BATCH)
     if c["onecycle"]:
@@ -194,21 +197,17 @@ def export_layers(model):
         b = bn.bias.detach().numpy() - bn.running_mean.detach().numpy() * g
         return w.transpose(0, 2, 3, 1).astype(np.float32), b.astype(np.float32)  # OIHW -> OHWI
 
-    w1, b1 = fold(model.conv1, model.bn1)
-    w2, b2 = fold(model.conv2, model.bn2)
-    c, h, w = model.map_shape
-    fc1 = model.fc1.weight.detach().numpy()
-    # torch flattens (c, h, w); the engine flattens NHWC as (h, w, c).
-    fc1 = fc1.reshape(-1, c, h, w).transpose(0, 2, 3, 1).reshape(fc1.shape[0], -1)
-    return [
-        {"kind": "conv2d", "weight": w1, "bias": b1, "kernel": (3, 3), "pad": (1, 1, 1, 1), "act": "relu"},
-        {"kind": "maxpool", "kernel": (4, 2), "stride": (4, 2)},
-        {"kind": "conv2d", "weight": w2, "bias": b2, "kernel": (3, 5), "pad": (1, 2, 1, 2), "act": "relu"},
-        {"kind": "maxpool", "kernel": (4, 2), "stride": (4, 2)},
-        {"kind": "flatten"},
-        {"kind": "dense", "weight": fc1.astype(np.float32),
-         "bias": model.fc1.bias.detach().numpy().astype(np.float32), "act": "relu"},
-        {"kind": "dense", "weight": model.fc2.weight.detach().numpy().astype(np.float32),
-         "bias": model.fc2.bias.detach().numpy().astype(np.float32), "act": "none"},
+    layers = []
+    for i, (conv, bn) in enumerate(zip(model.convs, model.bns)):
+        w, b = fold(conv, bn)
+        layers.append({"kind": "conv2d", "weight": w, "bias": b, "kernel": (3, 3), "pad": (1, 1, 1, 1),
+                       "act": "relu"})
+        if i < len(model.convs) - 1:
+            layers.append({"kind": "maxpool", "kernel": (2, 2), "stride": (2, 2)})
+    layers += [
+        {"kind": "globalavgpool"},
+        {"kind": "dense", "weight": model.fc.weight.detach().numpy().astype(np.float32),
+         "bias": model.fc.bias.detach().numpy().astype(np.float32), "act": "none"},
         {"kind": "softmax"},
     ]
+    return layers

@@ -11,6 +11,7 @@ import mgm
 #   conv2d: weight [O,kh,kw,I], bias [O], kernel (kh,kw), pad (t,l,b,r), act
 #   dense:  weight [out,in], bias [out], act
 #   maxpool: kernel (kh,kw), stride (sh,sw)
+#   globalavgpool: [N,H,W,C] -> [N,C] (int8: out_scale, out_zero)
 # Quantised conv2d/dense also carry wq (int8), bq (int32), wscale [O], out_scale, out_zero.
 
 
@@ -64,12 +65,14 @@ def forward_float(layers, x, record=None):
             x = _maxpool_nhwc(x, L["kernel"], L["stride"])
         elif k == "flatten":
             x = x.reshape(x.shape[0], -1)
+        elif k == "globalavgpool":
+            x = x.mean(axis=(1, 2), dtype=np.float64)
         elif k == "softmax":
             x = softmax(x)
             continue
         else:
             raise ValueError("float forward: unexpected layer " + k)
-        if k in ("conv2d", "dense"):
+        if k in ("conv2d", "dense", "globalavgpool"):
             if L.get("act") == "relu":
                 x = np.maximum(x, 0)
             if record is not None:
@@ -113,7 +116,7 @@ def quantize_layers(layers, calib_batches, input_pct=None):
     """Post-training quantisation: per-output-channel symmetric int8 weights, per-tensor asymmetric int8
     activations with ranges observed on calib_batches (normalised training inputs). Returns the int8
     layer list: quantize, quantised conv/dense, pooling/flatten, dequantize, softmax."""
-    n_q = sum(L["kind"] in ("conv2d", "dense") for L in layers)
+    n_q = sum(L["kind"] in ("conv2d", "dense", "globalavgpool") for L in layers)
     obs_in = RangeObserver(pct=input_pct)
     obs = [RangeObserver() for _ in range(n_q)]
     for xb in calib_batches:
@@ -143,6 +146,12 @@ def quantize_layers(layers, calib_batches, input_pct=None):
             Q.update(wq=wq.astype(np.int8), bq=bq.astype(np.int32), wscale=wscale,
                      out_scale=out_scale, out_zero=out_zero)
             out.append(Q)
+            cur_scale = out_scale
+            qi += 1
+        elif k == "globalavgpool":
+            # Requantises the window mean: its own output range (narrower than the conv's it follows).
+            out_scale, out_zero = _qparams(*obs[qi].range())
+            out.append(dict(L, out_scale=out_scale, out_zero=out_zero))
             cur_scale = out_scale
             qi += 1
         elif k == "softmax":
@@ -183,6 +192,14 @@ def forward_int8(qlayers, x):
             x = _maxpool_nhwc(x, L["kernel"], L["stride"])
         elif k == "flatten":
             x = x.reshape(x.shape[0], -1)
+        elif k == "globalavgpool":
+            # The engine: acc = sum(q - zero) over H*W, then float32 requantisation like conv's.
+            count = x.shape[1] * x.shape[2]
+            acc = (x - zero).sum(axis=(1, 2))
+            mult = np.float32(np.float32(scale) / (np.float32(L["out_scale"]) * np.float32(count)))
+            q = round_half_away((acc.astype(np.float32) * mult).astype(np.float64)) + L["out_zero"]
+            x = np.clip(q, -128, 127)
+            scale, zero = np.float32(L["out_scale"]), L["out_zero"]
         elif k == "dequantize":
             x = ((x - zero) * scale).astype(np.float32)
         elif k == "softmax":
@@ -218,6 +235,9 @@ def layer_lines(writer, prefix, layers):
             lines.append("maxpool kernel=%d,%d stride=%d,%d" % (tuple(L["kernel"]) + tuple(L["stride"])))
         elif k == "quantize":
             lines.append("quantize scale=%s zero=%d" % (mgm.fmt_float(L["scale"]), L["zero"]))
+        elif k == "globalavgpool":
+            lines.append("globalavgpool" + (" out_scale=%s out_zero=%d" % (mgm.fmt_float(L["out_scale"]), L["out_zero"])
+                                            if "out_scale" in L else ""))
         elif k in ("flatten", "softmax", "dequantize"):
             lines.append(k)
         else:
