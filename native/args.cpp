@@ -1,6 +1,8 @@
 #include "args.hpp"
 
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace melgenre::cli {
@@ -26,6 +28,20 @@ Expected<int> Args::int_or(const std::string& name, int fallback, int lo, int hi
     return make_error(Status::invalid_argument, "--" + name + " expects an integer in [" + std::to_string(lo) +
                                                     ", " + std::to_string(hi) + "], got '" + *v + "'");
   return int(n);
+}
+
+Expected<double> Args::number_or(const std::string& name, double fallback, double lo, double hi) const {
+  auto v = value(name);
+  if (!v) return fallback;
+  errno = 0;
+  char* end = nullptr;
+  const double x = std::strtod(v->c_str(), &end);
+  if (v->empty() || *end != '\0' || errno == ERANGE || !std::isfinite(x) || x < lo || x > hi) {
+    char range[64];
+    std::snprintf(range, sizeof range, "[%g, %g]", lo, hi);
+    return make_error(Status::invalid_argument, "--" + name + " expects a number in " + range + ", got '" + *v + "'");
+  }
+  return x;
 }
 
 Expected<Args> parse_args(int argc, char** argv, const std::vector<OptionSpec>& specs) {

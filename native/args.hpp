@@ -23,6 +23,8 @@ class Args {
   std::string value_or(const std::string& name, const std::string& fallback) const;
   // Integer option in [lo, hi]; an error names the option.
   Expected<int> int_or(const std::string& name, int fallback, int lo, int hi) const;
+  // Finite number in [lo, hi]; an error names the option.
+  Expected<double> number_or(const std::string& name, double fallback, double lo, double hi) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
   friend Expected<Args> parse_args(int argc, char** argv, const std::vector<OptionSpec>& specs);

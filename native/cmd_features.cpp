@@ -36,6 +36,9 @@ void print_usage(std::FILE* out) {
       "  --hop N          hop length in samples (default 512)\n"
       "  --n-mels N       mel bands (default 128)\n"
       "  --n-mfcc N       MFCC coefficients (default 20)\n"
+      "  --fmin HZ        lowest mel band edge (default 0)\n"
+      "  --fmax HZ        highest mel band edge (default sr/2)\n"
+      "  --htk            HTK mel scale instead of Slaney's (librosa's htk=True)\n"
       "  --pad constant|reflect   padding of the centred frames (default constant, as librosa 0.10)\n"
       "  --db none|ref1|refmax    mel only: none = power (default, like librosa.feature.melspectrogram),\n"
       "                           ref1/refmax = power_to_db(ref=1.0 / ref=max, amin=1e-10, top_db=80)\n"
@@ -85,7 +88,7 @@ int run_features(int argc, char** argv) {
 
   auto parsed = parse_args(argc, argv,
                            {{"kind"}, {"n-fft"}, {"hop"}, {"n-mels"}, {"n-mfcc"}, {"pad"}, {"db"}, {"sr"},
-                            {"out"}, {"out-dir"}});
+                            {"fmin"}, {"fmax"}, {"htk", false}, {"out"}, {"out-dir"}});
   if (!parsed) return usage_error(parsed.error().message);
   const Args& args = *parsed;
   if (args.has("help")) {
@@ -112,6 +115,17 @@ int run_features(int argc, char** argv) {
   recipe.stft.hop = *hop;
   recipe.n_mels = *n_mels;
   recipe.n_mfcc = *n_mfcc;
+  const double nyquist = *sr / 2.0;
+  auto fmin = args.number_or("fmin", 0.0, 0.0, nyquist);
+  if (!fmin) return usage_error(fmin.error().message);
+  auto fmax = args.number_or("fmax", nyquist, 0.0, nyquist);
+  if (!fmax) return usage_error(fmax.error().message);
+  if (!(*fmax > *fmin)) return usage_error("--fmax must be above --fmin");
+  if ((args.has("fmin") || args.has("fmax") || args.has("htk")) && recipe.kind == FeatureKind::stft)
+    return usage_error("--fmin, --fmax and --htk apply to --kind mel and mfcc only");
+  recipe.fmin = float(*fmin);
+  if (args.has("fmax")) recipe.fmax = float(*fmax);  // else -1: sr/2 exactly as the default recipe
+  recipe.htk = args.has("htk");
 
   const std::string pad = args.value_or("pad", "constant");
   if (pad == "constant") recipe.stft.pad = PadMode::constant;

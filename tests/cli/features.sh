@@ -56,6 +56,20 @@ expect_rc 0 features --kind mfcc --out-dir "$WORK/dir" "$CLIP" "$DATA/gtzan-mini
 expect_shape "$WORK/dir/blues.00000.npy" "(20, 1293)"
 expect_shape "$WORK/dir/classical.00001.npy" "(20, 1293)"
 
+# Mel band edges and scale: the defaults spelled out give the same bytes; --htk and a band range
+# give a different filterbank of the asked size.
+expect_rc 0 features --out "$WORK/mel_default.npy" "$CLIP"
+expect_rc 0 features --fmin 0 --fmax 11025 --out "$WORK/mel_explicit.npy" "$CLIP"
+cmp -s "$WORK/mel_default.npy" "$WORK/mel_explicit.npy" || fail "--fmin 0 --fmax sr/2 must equal the default"
+expect_rc 0 features --n-mels 40 --fmin 50 --fmax 8000 --out "$WORK/mel_slaney40.npy" "$CLIP"
+expect_rc 0 features --n-mels 40 --fmin 50 --fmax 8000 --htk --out "$WORK/mel_htk40.npy" "$CLIP"
+expect_shape "$WORK/mel_htk40.npy" "(40, 1293)"
+cmp -s "$WORK/mel_slaney40.npy" "$WORK/mel_htk40.npy" && fail "--htk must change the filterbank"
+expect_rc 1 features --fmin 9000 --fmax 8000 --out "$WORK/x.npy" "$CLIP"
+expect_rc 1 features --fmax 20000 --out "$WORK/x.npy" "$CLIP"
+expect_rc 1 features --fmin nan --out "$WORK/x.npy" "$CLIP"
+expect_rc 1 features --kind stft --htk --out "$WORK/x.npy" "$CLIP"
+
 # Usage errors: exit 1.
 expect_rc 1 features --bogus --out "$WORK/x.npy" "$CLIP"
 expect_rc 1 features --kind chroma --out "$WORK/x.npy" "$CLIP"
