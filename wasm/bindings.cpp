@@ -181,10 +181,15 @@ class Engine {
     options.max_seconds = ClassifierOptions{}.max_seconds;  // as classify_encoded with load()'s options
     Expected<Audio> audio = decode_memory(data.data(), data.size(), options);
     if (!audio) return error_value(audio.error());
-    Expected<TrackResult> r = classifier_->classify(*audio);
+    // One feature pass: the prepared track's features are both classified and drawn.
+    Expected<PreparedTrack> prepared = classifier_->prepare(*audio);
+    if (!prepared) return error_value(prepared.error());
+    auto results = classifier_->classify_prepared({&*prepared});
+    if (!results) return error_value(results.error());
+    Expected<TrackResult>& r = results->front();
     if (!r) return error_value(r.error());
-    Expected<FeatureMatrix> m = classifier_->log_mel(*audio);
-    if (!m) return error_value(m.error());
+    const FeatureMatrix* m = prepared->features();
+    if (!m) return error_value(Status::invalid_argument, "this model has no mel network (summary features only)");
     val out = val::object();
     out.set("result", track_value(*r, classifier_->labels()));
     out.set("mel", matrix_value(*m));

@@ -254,6 +254,35 @@ TEST_CASE("audio at another rate is resampled; log_mel is the first mel network'
   CHECK(m->n_frames == 1 + 22050 / 256);
 }
 
+TEST_CASE("a prepared track's features are log_mel's matrix, and classify_prepared equals classify") {
+  Classifier c = make_classifier(test::make_cnn_model(8));
+  const Audio audio = make_audio(3.0, 22050);
+  auto prepared = c.prepare(audio);
+  REQUIRE(prepared.ok());
+  const FeatureMatrix* f = prepared->features();
+  REQUIRE(f != nullptr);
+  auto m = c.log_mel(audio);
+  REQUIRE(m.ok());
+  CHECK(f->n_frames == m->n_frames);
+  CHECK(f->n_bins == m->n_bins);
+  CHECK(f->data == m->data);  // the same extractor on the same samples: bit-identical
+  auto batch = c.classify_prepared({&*prepared});
+  auto direct = c.classify(audio);
+  REQUIRE((batch.ok() && direct.ok() && batch->front().ok()));
+  CHECK(batch->front()->scores == direct->scores);
+
+  // A summary-only model has no mel matrix.
+  Model sm = test::make_summary_model(10);
+  auto bytes = save_model(sm);
+  ClassifierOptions o;
+  o.backend = "reference";
+  auto sc = Classifier::create(bytes.data(), bytes.size(), o);
+  REQUIRE(sc.ok());
+  auto sp = sc->prepare(audio);
+  REQUIRE(sp.ok());
+  CHECK(sp->features() == nullptr);
+}
+
 TEST_CASE("an int8 model classifies like its float twin") {
   const Audio audio = make_audio(5.0, 22050);
   auto f = make_classifier(test::make_cnn_model(9, false)).classify(audio);

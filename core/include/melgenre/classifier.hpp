@@ -49,6 +49,10 @@ class PreparedTrack {
 
   double duration() const;  // seconds of audio
   long items() const;       // backend items it adds to a batch: segments of every mel network + summary rows
+  // The first mel network's features of the whole track, as classification uses them (what
+  // Classifier::log_mel returns, except that a track shorter than one segment is zero-padded to one);
+  // nullptr for a summary-only model. Lets a caller draw the spectrogram without computing it again.
+  const FeatureMatrix* features() const;
   const Data& data() const;
 
  private:

@@ -18,6 +18,7 @@ struct PreparedNetworkInput {
 struct PreparedTrack::Data {
   double duration = 0;        // seconds of the audio given
   double shown_duration = 0;  // seconds at the first mel network's rate, before padding (clamps segment times)
+  int shown = -1;             // index of the first mel network, -1 if none
   std::vector<PreparedNetworkInput> networks;  // one per Model::networks entry
 };
 

@@ -104,6 +104,7 @@ Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& ext
     if (in.segments < 1) return make_error(Status::internal, "no segment after padding (network '" + net.name + "')");
     if (!shown_seen) {  // the first mel network: its segments are the ones a TrackResult shows
       data->shown_duration = double(y.size()) / rate;
+      data->shown = int(i);
       shown_seen = true;
     }
   }
@@ -117,6 +118,10 @@ PreparedTrack::~PreparedTrack() = default;
 
 double PreparedTrack::duration() const { return data_->duration; }
 const PreparedTrack::Data& PreparedTrack::data() const { return *data_; }
+
+const FeatureMatrix* PreparedTrack::features() const {
+  return data_->shown < 0 ? nullptr : &data_->networks[size_t(data_->shown)].features;
+}
 
 long PreparedTrack::items() const {
   long n = 0;
