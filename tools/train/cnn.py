@@ -27,8 +27,8 @@ def power_to_db_ref1(power):
 
 class CNN(nn.Module):
     """Four 3x3 conv blocks (batch-norm, ReLU, 2x2 max-pool between them), global average pooling over
-    time and frequency, dropout, one dense layer. Global pooling keeps the parameter count small
-    (241 k, against 390 k for the flatten+dense head it replaced) and makes the net indifferent to where in the
+    time and frequency, dropout, one dense layer. Global pooling keeps the parameter count small (241 k,
+    against 390 k for the flatten+dense head it replaced) and makes the net indifferent to where in the
     segment a pattern sits, which cross-validation rewarded (per-excerpt accuracy 48.6 -> 58.5 %)."""
 
     def __init__(self, n_classes, chans=CHANNELS, dropout=0.3):
