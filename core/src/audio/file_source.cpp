@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "audio/source_error.hpp"
 #include "melgenre/audio.hpp"
 
 namespace melgenre {
@@ -29,10 +30,7 @@ class FileSource final : public ByteSource {
   }
 
   Expected<void> seek(uint64_t offset) override {
-    if (offset > size_) {
-      return make_error(Status::corrupt_input, name_ + ": seek to byte " + std::to_string(offset) +
-                                                   " past the end (" + std::to_string(size_) + " bytes)");
-    }
+    if (offset > size_) return audio_detail::seek_past_end(*this, offset);
     if (fseeko(file_.get(), off_t(offset), SEEK_SET) != 0) {
       return make_error(Status::io_error, name_ + ": seek failed: " + std::strerror(errno));
     }

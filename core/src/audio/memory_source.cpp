@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "audio/source_error.hpp"
 #include "melgenre/audio.hpp"
 
 namespace melgenre {
@@ -20,10 +21,7 @@ class MemorySource final : public ByteSource {
   }
 
   Expected<void> seek(uint64_t offset) override {
-    if (offset > size_) {
-      return make_error(Status::corrupt_input, name_ + ": seek to byte " + std::to_string(offset) +
-                                                   " past the end (" + std::to_string(size_) + " bytes)");
-    }
+    if (offset > size_) return audio_detail::seek_past_end(*this, offset);
     pos_ = offset;
     return {};
   }

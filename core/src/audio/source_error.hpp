@@ -20,4 +20,10 @@ inline Error unsupported(const ByteSource& source, const std::string& reason) {
   return source_error(Status::unsupported_format, source, reason);
 }
 
+// A seek beyond the last byte: the one message every ByteSource gives for it.
+inline Error seek_past_end(const ByteSource& source, uint64_t offset) {
+  return corrupt(source, "seek to byte " + std::to_string(offset) + " past the end (" +
+                             std::to_string(source.size()) + " bytes)");
+}
+
 }  // namespace melgenre::audio_detail
