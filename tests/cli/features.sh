@@ -8,13 +8,8 @@ trap 'rm -rf "$WORK"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# expect_rc CODE ARGS...: run melgenre with ARGS, check the exit code.
-expect_rc() {
-  local want=$1; shift
-  "$MELGENRE" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
-  local got=$?
-  [ "$got" = "$want" ] || fail "melgenre $* -> exit $got, expected $want ($(head -c 300 "$WORK/err.txt"))"
-}
+# shellcheck source=expect_rc.bash
+source "$(dirname "${BASH_SOURCE[0]}")/expect_rc.bash"
 
 # npy_shape FILE: prints the shape tuple from the .npy header, e.g. "(20, 1293)".
 npy_shape() {

@@ -10,12 +10,8 @@ trap 'rm -rf "$WORK"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-expect_rc() {
-  local want=$1; shift
-  "$MELGENRE" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
-  local got=$?
-  [ "$got" = "$want" ] || fail "melgenre $* -> exit $got, expected $want ($(head -c 300 "$WORK/err.txt"))"
-}
+# shellcheck source=expect_rc.bash
+source "$(dirname "${BASH_SOURCE[0]}")/expect_rc.bash"
 
 expect_rc 0 features --kind summary --help
 grep -q -- "--format" "$WORK/out.txt" || fail "--help does not describe --format"
