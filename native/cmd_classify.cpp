@@ -148,24 +148,11 @@ int run_classify(int argc, char** argv) {
   }
   const bool segments = args->has("segments");
 
+  int exit_code = kExitOk;
+  std::optional<CommandModel> model = open_command_model("classify", *args, exit_code);
+  if (!model) return exit_code;
   const std::string backend_name = args->value_or("backend", "auto");
-  if (std::string why; !backend_known(backend_name, why)) {
-    std::fprintf(stderr, "melgenre classify: %s\n", why.c_str());
-    return kExitUsage;
-  }
-  auto model = load_model_bytes(args->value("model"));
-  if (!model) {
-    std::fprintf(stderr, "melgenre classify: %s\n", model.error().message.c_str());
-    return model.error().status == Status::invalid_argument ? kExitUsage : kExitBadInput;
-  }
-
-  auto parsed = load_model(model->data(), model->size());
-  if (!parsed) {
-    std::fprintf(stderr, "melgenre classify: %s: %s\n", resolve_model_path(args->value("model")).value().c_str(),
-                 parsed.error().message.c_str());
-    return kExitBadInput;
-  }
-  const std::vector<std::string> labels = parsed->labels;
+  const std::vector<std::string>& labels = model->labels;
 
   WalkResult walk = expand_paths(args->positional());
   bool failed = false;
@@ -209,7 +196,7 @@ int run_classify(int argc, char** argv) {
     std::printf("%s\n", header.c_str());
   }
   size_t finished = 0;
-  auto ran = run_tracks(*model, options, plan_threads(*threads, jobs.size()), jobs,
+  auto ran = run_tracks(model->bytes, options, plan_threads(*threads, jobs.size()), jobs,
                         [&](size_t i, const TrackOutcome& o) {
                           progress.clear();
                           if (o.result) {

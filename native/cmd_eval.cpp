@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -72,23 +73,11 @@ int run_eval(int argc, char** argv) {
   }
   const std::string dir = args->positional()[0];
 
+  int exit_code = kExitOk;
+  std::optional<CommandModel> model = open_command_model("eval", *args, exit_code);
+  if (!model) return exit_code;
   const std::string backend_name = args->value_or("backend", "auto");
-  if (std::string why; !backend_known(backend_name, why)) {
-    std::fprintf(stderr, "melgenre eval: %s\n", why.c_str());
-    return kExitUsage;
-  }
-  auto model = load_model_bytes(args->value("model"));
-  if (!model) {
-    std::fprintf(stderr, "melgenre eval: %s\n", model.error().message.c_str());
-    return model.error().status == Status::invalid_argument ? kExitUsage : kExitBadInput;
-  }
-  auto parsed = load_model(model->data(), model->size());
-  if (!parsed) {
-    std::fprintf(stderr, "melgenre eval: %s: %s\n", resolve_model_path(args->value("model")).value().c_str(),
-                 parsed.error().message.c_str());
-    return kExitBadInput;
-  }
-  const std::vector<std::string> labels = parsed->labels;
+  const std::vector<std::string>& labels = model->labels;
   const size_t n = labels.size();
 
   // Genre folders -> labelled files.
@@ -146,7 +135,7 @@ int run_eval(int argc, char** argv) {
   options.backend = backend_name;
   Progress progress(jobs.size());
   size_t finished = 0;
-  auto ran = run_tracks(*model, options, plan_threads(*threads, jobs.size()), jobs,
+  auto ran = run_tracks(model->bytes, options, plan_threads(*threads, jobs.size()), jobs,
                         [&](size_t i, const TrackOutcome& o) {
                           progress.clear();
                           if (o.result) {
@@ -215,7 +204,7 @@ int run_eval(int argc, char** argv) {
 
   if (auto svg_path = args->value("svg")) {
     char title[128];
-    std::snprintf(title, sizeof title, "%s: accuracy %.1f %% on %ld tracks", parsed->name.c_str(), 100.0 * accuracy,
+    std::snprintf(title, sizeof title, "%s: accuracy %.1f %% on %ld tracks", model->name.c_str(), 100.0 * accuracy,
                   classified);
     const std::string svg = confusion_svg(labels, confusion, title);
     std::FILE* f = std::fopen(svg_path->c_str(), "wb");

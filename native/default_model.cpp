@@ -2,9 +2,14 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+
+#include "commands.hpp"
+#include "melgenre/model.hpp"
+#include "track_runner.hpp"
 
 namespace fs = std::filesystem;
 
@@ -47,6 +52,29 @@ Expected<std::vector<uint8_t>> load_model_bytes(const std::optional<std::string>
   auto bytes = read_whole_file(*path, kMaxModelBytes);
   if (!bytes) return bytes.error();
   return bytes;
+}
+
+std::optional<CommandModel> open_command_model(const char* command, const Args& args, int& exit_code) {
+  const std::string backend_name = args.value_or("backend", "auto");
+  if (std::string why; !backend_known(backend_name, why)) {
+    std::fprintf(stderr, "melgenre %s: %s\n", command, why.c_str());
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  auto bytes = load_model_bytes(args.value("model"));
+  if (!bytes) {
+    std::fprintf(stderr, "melgenre %s: %s\n", command, bytes.error().message.c_str());
+    exit_code = bytes.error().status == Status::invalid_argument ? kExitUsage : kExitBadInput;
+    return std::nullopt;
+  }
+  auto parsed = load_model(bytes->data(), bytes->size());
+  if (!parsed) {
+    std::fprintf(stderr, "melgenre %s: %s: %s\n", command, resolve_model_path(args.value("model")).value().c_str(),
+                 parsed.error().message.c_str());
+    exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  return CommandModel{std::move(*bytes), std::move(parsed->name), std::move(parsed->labels)};
 }
 
 }  // namespace melgenre::cli
