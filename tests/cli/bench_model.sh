@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
 # melgenre bench model: the table's shape and exit codes (no timing is checked: speed is not a test).
 # env: MELGENRE (CLI), DATA (shared data), ROOT (repo), TMPDIR_BASE (scratch).
-set -euo pipefail
-: "${MELGENRE:?}" "${ROOT:?}" "${TMPDIR_BASE:?}"
-mkdir -p "$TMPDIR_BASE"
-T=$(mktemp -d "$TMPDIR_BASE/bench_model.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=fail_fast.bash
+source "$(dirname "${BASH_SOURCE[0]}")/fail_fast.bash"
 
 # Built-in seed-001 shape, smallest segment, one run: one row per dtype, 30 s track = 160 segments.
 "$MELGENRE" bench model --backend simd --threads 1 --frames 32 --runs 1 > "$T/out.txt" || fail "bench model failed"

@@ -3,12 +3,9 @@
 # The model is a small random CNN written by tests/cli/make_test_model.py (Debian /usr/bin/python3 with numpy, through tools/train/mgm.py)
 # into the scratch dir; no model ships for tests.
 # env: MELGENRE (CLI), DATA (shared data), ROOT (repo), TMPDIR_BASE (scratch).
-set -euo pipefail
-: "${MELGENRE:?}" "${DATA:?}" "${ROOT:?}" "${TMPDIR_BASE:?}"
-mkdir -p "$TMPDIR_BASE"
-T=$(mktemp -d "$TMPDIR_BASE/classify.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=fail_fast.bash
+source "$(dirname "${BASH_SOURCE[0]}")/fail_fast.bash"
+: "${DATA:?}"
 
 MODEL=$T/test.mgm
 /usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$MODEL" --seed 3

@@ -7,12 +7,9 @@
 # errors and exit code as the CPU path.
 # env: MELGENRE (CLI), DATA (shared data), ROOT (repo), TMPDIR_BASE (scratch); MELGENRE_SKIP_VULKAN=1
 # turns "no Vulkan device" into a skip (machines without lavapipe).
-set -euo pipefail
-: "${MELGENRE:?}" "${DATA:?}" "${ROOT:?}" "${TMPDIR_BASE:?}"
-mkdir -p "$TMPDIR_BASE"
-T=$(mktemp -d "$TMPDIR_BASE/classify_gpu_batch.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=fail_fast.bash
+source "$(dirname "${BASH_SOURCE[0]}")/fail_fast.bash"
+: "${DATA:?}"
 
 /usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$T/test.mgm" --seed 11
 EX=$DATA/gtzan-excerpts

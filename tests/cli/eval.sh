@@ -3,12 +3,9 @@
 # SVG output, refusal of folders that are not labels. The model is a small random CNN written by
 # tests/cli/make_test_model.py; the tree links a few training excerpts (never the held-out set).
 # env: MELGENRE (CLI), DATA (shared data), ROOT (repo), TMPDIR_BASE (scratch).
-set -euo pipefail
-: "${MELGENRE:?}" "${DATA:?}" "${ROOT:?}" "${TMPDIR_BASE:?}"
-mkdir -p "$TMPDIR_BASE"
-T=$(mktemp -d "$TMPDIR_BASE/eval.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=fail_fast.bash
+source "$(dirname "${BASH_SOURCE[0]}")/fail_fast.bash"
+: "${DATA:?}"
 
 MODEL=$T/test.mgm
 /usr/bin/python3 "$ROOT/tests/cli/make_test_model.py" "$MODEL" --seed 5
