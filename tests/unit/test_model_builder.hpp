@@ -98,6 +98,19 @@ inline QuantParams calibrate(float lo, float hi) {
 }
 
 // Runs `net` on `batch` items with the reference backend (helper for calibration and expectations).
+// The int8 layers between the input quantize (scale/zero point in_q) and the output dequantize.
+inline std::vector<Layer> int8_span(const QuantParams& in_q, std::vector<Layer> int8_layers) {
+  Layer quantize;
+  quantize.kind = LayerKind::quantize;
+  quantize.quant = in_q;
+  quantize.has_quant = true;
+  Layer dequantize;
+  dequantize.kind = LayerKind::dequantize;
+  int8_layers.insert(int8_layers.begin(), quantize);
+  int8_layers.push_back(dequantize);
+  return int8_layers;
+}
+
 inline std::vector<float> run_reference(const Network& net, const std::vector<float>& input, int batch) {
   std::vector<float> out;
   auto backend = create_backend("reference", BackendOptions{});
@@ -192,18 +205,9 @@ inline Network make_op_network(const std::vector<int>& input_shape, const OpSpec
     op.quant = calibrate(lo * 1.1f, hi * 1.1f);
     op.has_quant = true;
   }
-  Layer quantize;
-  quantize.kind = LayerKind::quantize;
-  quantize.quant = in_q;
-  quantize.has_quant = true;
-  Layer dequantize;
-  dequantize.kind = LayerKind::dequantize;
-  auto flat_first = net.layers;  // maybe a flatten
-  net.layers.clear();
-  net.layers.push_back(quantize);
-  for (auto& l : flat_first) net.layers.push_back(l);
-  net.layers.push_back(op);
-  net.layers.push_back(dequantize);
+  std::vector<Layer> layers = net.layers;  // maybe a flatten
+  layers.push_back(op);
+  net.layers = int8_span(in_q, std::move(layers));
   return net;
 }
 
@@ -301,13 +305,8 @@ inline Network make_cnn_network(const std::string& name, const FeatureRecipe& re
   quantise_layer(dense, conv_q, name + ".dense_q");
   dense.quant = dense_q;
   dense.has_quant = true;
-  Layer quantize;
-  quantize.kind = LayerKind::quantize;
-  quantize.quant = in_q;
-  quantize.has_quant = true;
-  Layer dequantize;
-  dequantize.kind = LayerKind::dequantize;
-  net.layers = {quantize, conv, pool, flat, dense, dequantize, softmax};
+  net.layers = int8_span(in_q, {conv, pool, flat, dense});
+  net.layers.push_back(softmax);
   return net;
 }
 
