@@ -92,6 +92,14 @@ set -e
 [ $rc -eq 2 ] || fail "bad file: exit $rc, expected 2"
 grep -q "bad.wav" "$T/mixed.err" || fail "bad file not named on stderr: $(cat "$T/mixed.err")"
 [ "$(wc -l < "$T/mixed.json")" -eq 1 ] || fail "the good file was not classified"
+# A silent file (3 s of zeros) gets no genre: a reason on stderr and exit code 2.
+python3 -c 'import sys, wave; w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050); w.writeframes(bytes(2 * 66150)); w.close()' "$T/silence.wav"
+set +e
+"$MELGENRE" classify --model "$MODEL" "$T/silence.wav" > "$T/silence.out" 2> "$T/silence.err"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "silent file: exit $rc, expected 2"
+grep -q "silence.wav: the audio is silent" "$T/silence.err" || fail "silent file: $(cat "$T/silence.err")"
+[ ! -s "$T/silence.out" ] || fail "a silent file got a result: $(cat "$T/silence.out")"
 set +e
 "$MELGENRE" classify --model "$MODEL" "$T/does-not-exist.wav" 2> "$T/missing.err"; rc=$?
 set -e

@@ -1,5 +1,6 @@
 // End-to-end classifier on small random models built by the tests: segmentation, padding, bundle
 // weighting, streaming vs batch, bad audio.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -238,6 +239,58 @@ TEST_CASE("bad audio and bad models are refused with a reason") {
   o.backend = "reference";
   o.threads = 0;
   CHECK_FALSE(Classifier::create(bytes.data(), bytes.size(), o).ok());
+}
+
+TEST_CASE("silent audio is refused rather than given a genre; the threshold is an option") {
+  Model m = test::make_cnn_model(8);
+  Classifier c = make_classifier(m);
+  Audio zeros;
+  zeros.sample_rate = 22050;
+  zeros.samples.assign(22050 * 3, 0.f);
+  auto r = c.classify(zeros);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().status == Status::invalid_argument);
+  CHECK(r.error().message.find("silent") != std::string::npos);
+  // A quiet tone: -70 dBFS is refused, -50 dBFS is music (the default threshold is -60 dBFS).
+  Audio quiet = make_audio(3.0, 22050);
+  float peak = 0.f;
+  for (float v : quiet.samples) peak = std::max(peak, std::fabs(v));
+  for (auto& v : quiet.samples) v *= float(std::pow(10.0, -70.0 / 20)) / peak;
+  auto q = c.classify(quiet);
+  REQUIRE_FALSE(q.ok());
+  CHECK(q.error().message.find("-70.0 dBFS") != std::string::npos);
+  for (auto& v : quiet.samples) v *= 100.f;  // -50 dBFS
+  CHECK(c.classify(quiet).ok());
+  // Drawing a silent spectrogram is fine.
+  CHECK(c.log_mel(zeros).ok());
+
+  // -infinity accepts silence; a positive or NaN threshold is refused.
+  auto bytes = save_model(m);
+  ClassifierOptions o;
+  o.backend = "reference";
+  o.silence_dbfs = -INFINITY;
+  auto any = Classifier::create(bytes.data(), bytes.size(), o);
+  REQUIRE(any.ok());
+  CHECK(any->classify(zeros).ok());
+  for (double bad : {3.0, double(std::nan(""))}) {
+    o.silence_dbfs = bad;
+    CHECK(Classifier::create(bytes.data(), bytes.size(), o).error().status == Status::invalid_argument);
+    CHECK(TrackPreparer::create(m, o).error().status == Status::invalid_argument);
+  }
+
+  // The stream: silent so far gives an error, the first loud sample lifts it, reset() clears it.
+  auto stream = c.open_stream(22050);
+  REQUIRE(stream.ok());
+  REQUIRE(stream->push(zeros.samples.data(), zeros.samples.size()).ok());
+  CHECK(stream->result().error().message.find("silent") != std::string::npos);
+  CHECK(stream->latest().error().message.find("silent") != std::string::npos);
+  const Audio loud = make_audio(1.0, 22050);
+  REQUIRE(stream->push(loud.samples.data(), loud.samples.size()).ok());
+  CHECK(stream->result().ok());
+  CHECK(stream->latest().ok());
+  stream->reset();
+  REQUIRE(stream->push(zeros.samples.data(), zeros.samples.size()).ok());
+  CHECK_FALSE(stream->result().ok());
 }
 
 TEST_CASE("audio at another rate is resampled; log_mel is the first mel network's matrix") {

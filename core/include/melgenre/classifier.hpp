@@ -20,6 +20,10 @@ struct ClassifierOptions {
   int threads = 1;
   int max_batch = 32;          // segments per backend call
   double max_seconds = 3600;   // longer audio is refused (Status::resource_limit); 0 = no limit
+  // Audio whose loudest sample stays below this level (dB relative to full scale 1.0) is refused as
+  // silent (Status::invalid_argument) instead of getting a genre: a net given silence still answers
+  // with some label. -60 dBFS is far below the quietest music; -infinity accepts anything.
+  double silence_dbfs = -60;
   long expected_tracks = 1;    // how many tracks this classifier will see: lets "auto" judge whether a GPU pays
 };
 

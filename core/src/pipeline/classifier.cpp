@@ -51,8 +51,7 @@ Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 Classifier::~Classifier() = default;
 
 Expected<Classifier> Classifier::create(const uint8_t* model_bytes, size_t size, const ClassifierOptions& options) {
-  if (!(options.max_seconds >= 0) || std::isinf(options.max_seconds))
-    return make_error(Status::invalid_argument, "max_seconds must be a finite number >= 0");
+  if (auto r = check_audio_options(options); !r) return r.error();
   auto model = load_model(model_bytes, size);
   if (!model) return model.error();
   auto state = std::make_unique<State>();
@@ -81,7 +80,7 @@ Expected<TrackResult> Classifier::classify(const Audio& audio) {
 }
 
 Expected<PreparedTrack> Classifier::prepare(const Audio& audio) {
-  return prepare_track(state_->model, state_->extractors, state_->options.max_seconds, audio);
+  return prepare_track(state_->model, state_->extractors, state_->options, audio);
 }
 
 Expected<TrackResult> Classifier::classify_encoded(const uint8_t* data, size_t size) {
@@ -104,7 +103,8 @@ Expected<FeatureMatrix> Classifier::log_mel(const Audio& audio) {
   State& s = *state_;
   const int i = first_mel_network(s.model);
   if (i < 0) return make_error(Status::invalid_argument, "this model has no mel network (summary features only)");
-  if (auto r = check_audio(audio, s.options.max_seconds); !r) return r.error();
+  // Drawing silence is harmless: only classification refuses it.
+  if (auto r = check_audio(audio, s.options.max_seconds, -INFINITY); !r) return r.error();
   const Network& net = s.model.networks[size_t(i)];
   std::vector<float> resampled;
   const std::vector<float>* y = &audio.samples;

@@ -8,6 +8,7 @@
 
 #include "melgenre/resampler.hpp"
 #include "pipeline/classifier_state.hpp"
+#include "pipeline/prepared_track.hpp"
 #include "pipeline/segmenter.hpp"
 
 namespace melgenre {
@@ -45,6 +46,7 @@ struct ClassifierStream::State {
   CompiledModel compiled;
   int input_rate = 0;
   long long input_total = 0;
+  float peak = 0.f;  // loudest |sample| pushed since the last reset (the silence check)
   bool finished = false;
   std::vector<NetworkStream> nets;
   std::vector<SegmentResult> shown_segments;  // of nets[0]
@@ -58,6 +60,7 @@ struct ClassifierStream::State {
 
 Expected<void> ClassifierStream::State::reset_nets() {
   input_total = 0;
+  peak = 0.f;
   finished = false;
   shown_segments.clear();
   nets.clear();
@@ -246,12 +249,16 @@ Expected<void> ClassifierStream::push(const float* samples, size_t n) {
   if (s.finished) return make_error(Status::invalid_argument, "the stream is finished; reset() it to start again");
   if (n == 0) return {};
   if (!samples) return make_error(Status::invalid_argument, "push: null samples");
-  for (size_t i = 0; i < n; ++i)
+  float peak = s.peak;
+  for (size_t i = 0; i < n; ++i) {
     if (!std::isfinite(samples[i])) return make_error(Status::corrupt_input, "the audio contains NaN or infinite samples");
+    peak = std::max(peak, std::fabs(samples[i]));
+  }
   if (s.options.max_seconds > 0 && double(s.input_total + (long long)n) / s.input_rate > s.options.max_seconds)
     return make_error(Status::resource_limit, "the stream is longer than the limit of " +
                                                   std::to_string(s.options.max_seconds) + " s; reset() it");
   s.input_total += (long long)n;
+  s.peak = peak;
   for (auto& ns : s.nets) {
     const float* y = samples;
     size_t m = n;
@@ -312,6 +319,7 @@ Expected<TrackResult> ClassifierStream::result() const {
     return make_error(Status::invalid_argument, "no full segment yet: the model needs " + std::to_string(need) +
                                                     " s of audio (or call finish())");
   }
+  if (peak_dbfs(s.peak) < s.options.silence_dbfs) return silent_audio_error(s.peak, s.options.silence_dbfs);
   TrackResult r;
   combine_weighted(per_network, weights, r.scores);
   finish_scores(r);
@@ -323,6 +331,7 @@ Expected<TrackResult> ClassifierStream::result() const {
 Expected<SegmentResult> ClassifierStream::latest() const {
   const State& s = *state_;
   if (s.shown_segments.empty()) return make_error(Status::invalid_argument, "no full segment yet");
+  if (peak_dbfs(s.peak) < s.options.silence_dbfs) return silent_audio_error(s.peak, s.options.silence_dbfs);
   return s.shown_segments.back();
 }
 

@@ -26,11 +26,19 @@ struct PreparedTrack::Data {
 using FeatureExtractors = std::vector<std::optional<FeatureExtractor>>;
 Expected<FeatureExtractors> make_extractors(const Model& model);
 
-// Sample rate, emptiness, length limit (max_seconds > 0) and finiteness of the samples.
-Expected<void> check_audio(const Audio& audio, double max_seconds);
+// The options Classifier and TrackPreparer check the same way (max_seconds, silence_dbfs).
+Expected<void> check_audio_options(const ClassifierOptions& options);
+
+// Sample rate, emptiness, length limit (max_seconds > 0) and finiteness of the samples; with a finite
+// silence_dbfs also that the loudest sample reaches it.
+Expected<void> check_audio(const Audio& audio, double max_seconds, double silence_dbfs);
+
+// The loudest |sample| as dBFS (-infinity for all zeros), and the error for audio below the threshold.
+double peak_dbfs(float peak);
+Error silent_audio_error(float peak, double silence_dbfs);
 
 // Features of `audio` for every network of `model` (a short track is zero-padded to one segment).
-Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& extractors, double max_seconds,
-                                      const Audio& audio);
+Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& extractors,
+                                      const ClassifierOptions& options, const Audio& audio);
 
 }  // namespace melgenre

@@ -27,15 +27,40 @@ std::string seconds_text(double s) {
 
 }  // namespace
 
-Expected<void> check_audio(const Audio& audio, double max_seconds) {
+Expected<void> check_audio_options(const ClassifierOptions& options) {
+  if (!(options.max_seconds >= 0) || std::isinf(options.max_seconds))
+    return make_error(Status::invalid_argument, "max_seconds must be a finite number >= 0");
+  if (!(options.silence_dbfs <= 0))
+    return make_error(Status::invalid_argument, "silence_dbfs must be a level <= 0 dBFS (or -infinity to accept silence)");
+  return {};
+}
+
+double peak_dbfs(float peak) { return peak > 0 ? 20.0 * std::log10(double(peak)) : -INFINITY; }
+
+Error silent_audio_error(float peak, double silence_dbfs) {
+  const double db = peak_dbfs(peak);
+  char buf[160];
+  if (std::isinf(db))
+    std::snprintf(buf, sizeof buf, "the audio is silent (every sample is 0): there is no music to classify");
+  else
+    std::snprintf(buf, sizeof buf, "the audio is silent (its loudest sample is at %.1f dBFS, below %.0f dBFS): "
+                  "there is no music to classify", db, silence_dbfs);
+  return make_error(Status::invalid_argument, buf);
+}
+
+Expected<void> check_audio(const Audio& audio, double max_seconds, double silence_dbfs) {
   if (audio.sample_rate < 1 || audio.sample_rate > 1000000)
     return make_error(Status::invalid_argument, "audio sample rate " + std::to_string(audio.sample_rate) + " is not valid");
   if (audio.samples.empty()) return make_error(Status::invalid_argument, "the audio has no samples");
   if (max_seconds > 0 && audio.duration_seconds() > max_seconds)
     return make_error(Status::resource_limit, "audio is " + seconds_text(audio.duration_seconds()) +
                                                   " long, over the limit of " + seconds_text(max_seconds));
-  for (float v : audio.samples)
+  float peak = 0.f;
+  for (float v : audio.samples) {
     if (!std::isfinite(v)) return make_error(Status::corrupt_input, "the audio contains NaN or infinite samples");
+    peak = std::max(peak, std::fabs(v));
+  }
+  if (peak_dbfs(peak) < silence_dbfs) return silent_audio_error(peak, silence_dbfs);
   return {};
 }
 
@@ -54,9 +79,9 @@ Expected<FeatureExtractors> make_extractors(const Model& model) {
   return out;
 }
 
-Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& extractors, double max_seconds,
-                                      const Audio& audio) {
-  if (auto r = check_audio(audio, max_seconds); !r) return r.error();
+Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& extractors,
+                                      const ClassifierOptions& options, const Audio& audio) {
+  if (auto r = check_audio(audio, options.max_seconds, options.silence_dbfs); !r) return r.error();
   auto data = std::make_unique<PreparedTrack::Data>();
   data->duration = audio.duration_seconds();
   data->networks.resize(model.networks.size());
@@ -132,7 +157,7 @@ long PreparedTrack::items() const {
 struct TrackPreparer::State {
   Model model;
   FeatureExtractors extractors;
-  double max_seconds = 0;
+  ClassifierOptions options;
 };
 
 TrackPreparer::TrackPreparer(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -141,11 +166,10 @@ TrackPreparer& TrackPreparer::operator=(TrackPreparer&&) noexcept = default;
 TrackPreparer::~TrackPreparer() = default;
 
 Expected<TrackPreparer> TrackPreparer::create(const Model& model, const ClassifierOptions& options) {
-  if (!(options.max_seconds >= 0) || std::isinf(options.max_seconds))
-    return make_error(Status::invalid_argument, "max_seconds must be a finite number >= 0");
+  if (auto r = check_audio_options(options); !r) return r.error();
   auto state = std::make_unique<State>();
   state->model = model;
-  state->max_seconds = options.max_seconds;
+  state->options = options;
   auto fx = make_extractors(state->model);
   if (!fx) return fx.error();
   state->extractors = std::move(*fx);
@@ -153,12 +177,12 @@ Expected<TrackPreparer> TrackPreparer::create(const Model& model, const Classifi
 }
 
 Expected<PreparedTrack> TrackPreparer::prepare(const Audio& audio) {
-  return prepare_track(state_->model, state_->extractors, state_->max_seconds, audio);
+  return prepare_track(state_->model, state_->extractors, state_->options, audio);
 }
 
 Expected<PreparedTrack> TrackPreparer::prepare_encoded(const uint8_t* data, size_t size) {
   DecodeOptions opts;
-  opts.max_seconds = state_->max_seconds;
+  opts.max_seconds = state_->options.max_seconds;
   auto audio = decode_memory(data, size, opts);
   if (!audio) return audio.error();
   return prepare(*audio);
@@ -166,7 +190,7 @@ Expected<PreparedTrack> TrackPreparer::prepare_encoded(const uint8_t* data, size
 
 Expected<PreparedTrack> TrackPreparer::prepare_file(const std::string& path) {
   DecodeOptions opts;
-  opts.max_seconds = state_->max_seconds;
+  opts.max_seconds = state_->options.max_seconds;
   auto audio = decode_file(path, opts);
   if (!audio) return audio.error();
   return prepare(*audio);
