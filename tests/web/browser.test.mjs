@@ -1,7 +1,7 @@
 // Browser test: tools/serve + Debian Chromium (headless) driven by playwright-core.
 // 1. load the page (cross-origin isolated -> threaded module), classify a held-out clip: the shown genre
 //    equals the native CLI's; the keyboard opens the picker, which takes two files at once; 2. reload offline (service worker) and classify again; 3. a dropped corrupt
-//    file shows an error and the page stays usable: a good file dropped after it classifies; 4. a FLAC file goes
+//    file, random bytes and a silent WAV each show an error and the page stays usable: a good file dropped after it classifies; 4. a FLAC file goes
 //    through the browser's decoder + the core's resampler; 5. live mode on the playing file; 6. without
 //    COOP/COEP the single-threaded module is used; live mode on a (fake) microphone.
 // Screenshots go to <wasm build>/tests/screenshots.
@@ -36,6 +36,16 @@ const corrupt = join(tmp, 'corrupt.wav');
 writeFileSync(corrupt, readFileSync(first).subarray(0, 40));
 const noise = join(tmp, 'noise.mp3');
 writeFileSync(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)));
+// 3 s of digital silence in a valid 16-bit WAV: decodes fine, but there is nothing to classify.
+const silence = join(tmp, 'silence.wav');
+{
+  const data = 2 * 3 * 22050, wav = Buffer.alloc(44 + data);
+  wav.write('RIFF', 0); wav.writeUInt32LE(36 + data, 4); wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(22050, 24);
+  wav.writeUInt32LE(2 * 22050, 28); wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34);
+  wav.write('data', 36); wav.writeUInt32LE(data, 40);
+  writeFileSync(silence, wav);
+}
 
 function serve(extra = []) {
   return new Promise((resolve, reject) => {
@@ -173,6 +183,9 @@ try {
     `truncated WAV shows an error: "${bad.message}"`);
   const bad2 = await classify(page, noise);
   check(bad2.state === 'error' && /noise\.mp3/.test(bad2.message), `random bytes show an error: "${bad2.message}"`);
+  const quiet = await classify(page, silence);
+  check(quiet.state === 'error' && /silence\.wav/.test(quiet.message) && /silent/.test(quiet.message),
+    `a silent WAV gets no genre but a reason: "${quiet.message}"`);
   await page.screenshot({ path: join(shots, '3-error.png'), fullPage: true });
   const r3 = await classify(page, afterError, { drop: true });
   check(r3.state === 'done' && r3.shownGenre === expected(afterError),
