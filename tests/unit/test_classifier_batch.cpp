@@ -128,7 +128,7 @@ TEST_CASE("classify_many equals classify per track on the CPU backends, bit for 
       SECTION("bundle of an int8 CNN and a summary network, summary rows batched too") {
         check_many_equals_single(make_bundle(23, true), backend, 3, 0);
       }
-      SECTION("summary-only model: one row per track, rows batched") {
+      SECTION("summary-only model: one row per short track, rows batched") {
         check_many_equals_single(test::make_summary_model(28), backend, 2, 0);
       }
       SECTION("one batch holds everything") { check_many_equals_single(make_bundle(24, false), backend, 256, 0); }

@@ -37,7 +37,7 @@ Expected<void> check_prepared(const PreparedTrack::Data& d, const Model& model, 
     const Network& net = model.networks[i];
     const PreparedNetworkInput& in = d.networks[i];
     if (net.input == InputKind::summary57) {
-      if (in.row.size() != shape_count(net.input_shape())) return mismatch;
+      if (in.segments < 1 || in.rows.size() != size_t(in.segments) * shape_count(net.input_shape())) return mismatch;
       continue;
     }
     if (!fx[i] || in.features.n_bins != fx[i]->n_bins() ||
@@ -97,17 +97,26 @@ Expected<std::vector<Expected<TrackResult>>> Classifier::classify_prepared(
     };
 
     if (net.input == InputKind::summary57) {
-      item = usable.front()->networks[i].row.size();
+      // One item per window row; a track's probabilities are the mean over its rows.
+      item = shape_count(net.input_shape());
       s.items.resize(item * size_t(batch));
       for (const auto* d : usable) {
-        const std::vector<float>& row = d->networks[i].row;
-        std::copy(row.begin(), row.end(), s.items.begin() + long(size_t(filled) * item));
-        if (++filled == batch)
-          if (auto r = flush(); !r) return r.error();
+        const PreparedNetworkInput& in = d->networks[i];
+        for (int k = 0; k < in.segments; ++k) {
+          std::copy(in.rows.begin() + long(size_t(k) * item), in.rows.begin() + long(size_t(k + 1) * item),
+                    s.items.begin() + long(size_t(filled) * item));
+          if (++filled == batch)
+            if (auto r = flush(); !r) return r.error();
+        }
       }
       if (auto r = flush(); !r) return r.error();
-      for (size_t u = 0; u < usable.size(); ++u)
-        per_network[u][i].assign(s.probs.begin() + long(u * out), s.probs.begin() + long(u * out + n_labels));
+      size_t first = 0;
+      for (size_t u = 0; u < usable.size(); ++u) {
+        const int rows = usable[u]->networks[i].segments;
+        per_network[u][i] = mean_rows(s.probs.data() + first * out, size_t(rows), out);
+        per_network[u][i].resize(n_labels);
+        first += size_t(rows);
+      }
       continue;
     }
 

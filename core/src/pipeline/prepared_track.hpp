@@ -10,9 +10,9 @@
 namespace melgenre {
 
 struct PreparedNetworkInput {
-  FeatureMatrix features;  // mel: features of the whole (padded) track; segments are cut when a batch is filled
-  int segments = 0;        // mel: segments cut from `features`
-  std::vector<float> row;  // summary57: the normalised row
+  FeatureMatrix features;   // mel: features of the whole (padded) track; segments are cut when a batch is filled
+  int segments = 0;         // mel: segments cut from `features`; summary57: windows (rows in `rows`)
+  std::vector<float> rows;  // summary57: the normalised rows, one per window (summary_window_count)
 };
 
 struct PreparedTrack::Data {

@@ -1,5 +1,7 @@
 #include "pipeline/segmenter.hpp"
 
+#include <cmath>
+
 namespace melgenre {
 
 int segment_count(int n_frames, int frames, int hop) {
@@ -12,6 +14,11 @@ size_t samples_for_frames(const StftParams& stft, int frames) {
   const long long pad = stft.center ? 2LL * (stft.n_fft / 2) : 0;
   const long long need = (long long)stft.n_fft + (long long)(frames - 1) * stft.hop - pad;
   return size_t(need < 1 ? 1 : need);
+}
+
+int summary_window_count(size_t n_samples, int sample_rate) {
+  const double windows = std::floor(double(n_samples) / (kSummaryWindowSeconds * sample_rate));
+  return windows < 1 ? 1 : int(windows);
 }
 
 void normalize_rows(const float* src, size_t rows, size_t cols, const std::vector<float>& mean,

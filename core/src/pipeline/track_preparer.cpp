@@ -85,31 +85,34 @@ Expected<PreparedTrack> prepare_track(const Model& model, FeatureExtractors& ext
   auto data = std::make_unique<PreparedTrack::Data>();
   data->duration = audio.duration_seconds();
   data->networks.resize(model.networks.size());
-  std::map<int, std::vector<float>> at_rate;  // the track resampled once per distinct network rate
+  std::map<int, std::vector<float>> resampled;  // once per distinct network rate other than the audio's
   bool shown_seen = false;
 
   for (size_t i = 0; i < model.networks.size(); ++i) {
     const Network& net = model.networks[i];
     PreparedNetworkInput& in = data->networks[i];
     const int rate = network_rate(net);
-    if (!at_rate.count(rate)) {
-      if (rate == audio.sample_rate) {
-        at_rate[rate] = audio.samples;
-      } else {
-        auto y = resample(audio.samples.data(), audio.samples.size(), audio.sample_rate, rate);
-        if (!y) return y.error();
-        at_rate[rate] = std::move(*y);
-      }
+    if (rate != audio.sample_rate && !resampled.count(rate)) {
+      auto r = resample(audio.samples.data(), audio.samples.size(), audio.sample_rate, rate);
+      if (!r) return r.error();
+      resampled[rate] = std::move(*r);
     }
-    const std::vector<float>& y = at_rate[rate];
+    const std::vector<float>& y = rate == audio.sample_rate ? audio.samples : resampled[rate];
 
     if (net.input == InputKind::summary57) {
       if (y.empty()) return make_error(Status::invalid_argument, "the audio is too short for the summary features");
-      auto row = compute_summary_row(y.data(), y.size(), rate);
-      if (!row) return row.error();
-      std::vector<float> raw(row->begin(), row->end());
-      in.row.resize(raw.size());
-      normalize_rows(raw.data(), 1, raw.size(), net.norm_mean, net.norm_std, in.row.data());
+      const int windows = summary_window_count(y.size(), rate);
+      std::vector<float> raw;
+      for (int k = 0; k < windows; ++k) {
+        const size_t begin = y.size() * size_t(k) / size_t(windows), end = y.size() * size_t(k + 1) / size_t(windows);
+        auto row = compute_summary_row(y.data() + begin, end - begin, rate);
+        if (!row) return row.error();
+        raw.insert(raw.end(), row->begin(), row->end());
+      }
+      in.segments = windows;
+      in.rows.resize(raw.size());
+      normalize_rows(raw.data(), size_t(windows), raw.size() / size_t(windows), net.norm_mean, net.norm_std,
+                     in.rows.data());
       continue;
     }
 
@@ -150,7 +153,7 @@ const FeatureMatrix* PreparedTrack::features() const {
 
 long PreparedTrack::items() const {
   long n = 0;
-  for (const auto& in : data_->networks) n += in.row.empty() ? in.segments : 1;
+  for (const auto& in : data_->networks) n += in.segments;
   return n;
 }
 
