@@ -69,6 +69,19 @@ def load_features_csv(path):
     return names, X, y, cols
 
 
+def summary_targets(csv_path, keys, held):
+    """The 57 summary features of each key's track (a training-only regression target of the CNN),
+    standardised over the table's non-held-out rows; None when some key has no row."""
+    names, X, _, _ = load_features_csv(csv_path)
+    keep = [i for i, n in enumerate(names) if track_key(n) not in held]
+    Xk = X[keep]
+    mu, sd = Xk.mean(0), Xk.std(0) + 1e-9
+    by_key = {track_key(names[i]): (X[i] - mu) / sd for i in keep}
+    if any(k not in by_key for k in keys):
+        return None
+    return np.stack([by_key[k] for k in keys]).astype(np.float32)
+
+
 def group_folds(keys, n_folds):
     """Fold index per item, grouped so that all items of a track AND its neighbours (a contiguous block
     of ids, since neighbouring GTZAN ids often share an artist) fall in the same fold. Files without a

@@ -138,7 +138,7 @@ def cnn_job(job):
     and the final model train side by side. Returns float and int8 out-of-fold probabilities (folds) or
     the trained weights (final)."""
     torch.set_num_threads(1)
-    tag, mels, y, tr, va, n_classes, E = job
+    tag, mels, y, aux, tr, va, n_classes, E = job
     t = time.time()
     lines = []
 
@@ -148,19 +148,26 @@ def cnn_job(job):
 
     m, mu, sd, h = cnn.train([mels[i] for i in tr], y[tr], n_classes, E, SEED_CNN,
                              [mels[i] for i in va] if va is not None else None,
-                             y[va] if va is not None else None, log=jlog)
-    if va is None:
-        return {"tag": tag, "state": {k: v.clone() for k, v in m.state_dict().items()}, "mean": mu, "std": sd}
+                             y[va] if va is not None else None, log=jlog,
+                             aux_targets=aux[tr] if aux is not None else None)
+    if va is None:  # the training-only summary head is not exported
+        return {"tag": tag, "state": {k: v.clone() for k, v in m.state_dict().items() if not k.startswith("aux.")},
+                "mean": mu, "std": sd}
     L = cnn.export_layers(m)
     ql = qnet.quantize_layers(L, cnn_calibration([mels[i] for i in tr], mu, sd))
     return {"tag": tag, "va": va, "curve": [a for _, a, _ in h], "p": h[-1][2],
             "pq": cnn_track_probs(ql, [mels[i] for i in va], mu, sd, int8=True)}
 
 
-def cnn_start(args, labels, items, mels, keep):
+def cnn_start(args, labels, items, mels, keep, held):
     """Starts the CNN folds and the final CNN in worker processes; cnn_finish collects them."""
     y = np.array([labels.index(items[k][1]) for k in keep])
     keys = [data.track_key(items[k][0]) for k in keep]
+    # Training-only second target: the 57 summary features of each excerpt's track (cross-validation
+    # preferred it, see the model card); without a features table for every track the CNN trains alone.
+    aux = data.summary_targets(args.features_csv, keys, held) if args.features_csv else None
+    log("CNN auxiliary target (the track's 57 summary features): %s" %
+        ("on" if aux is not None else "off (no summary row for every training track)"))
     log("CNN: %d training excerpts, %d epochs, %d CV folds + final model in parallel processes" %
         (len(mels), args.cnn_epochs, args.cnn_folds if args.cnn_folds > 1 else 0))
     E = args.cnn_epochs
@@ -168,9 +175,9 @@ def cnn_start(args, labels, items, mels, keep):
     folds = data.group_folds(keys, args.cnn_folds) if args.cnn_folds > 1 else None
     if folds is not None:
         for f in range(args.cnn_folds):
-            jobs.append(("fold%d" % f, mels, y, np.flatnonzero(folds != f), np.flatnonzero(folds == f),
+            jobs.append(("fold%d" % f, mels, y, aux, np.flatnonzero(folds != f), np.flatnonzero(folds == f),
                          len(labels), E))
-    jobs.append(("final", mels, y, np.arange(len(mels)), None, len(labels), E))
+    jobs.append(("final", mels, y, aux, np.arange(len(mels)), None, len(labels), E))
     pool = mp.get_context("spawn").Pool(len(jobs))
     pending = pool.map_async(cnn_job, jobs)
     return {"pool": pool, "pending": pending, "y": y, "keys": keys, "mels": mels, "E": E,
@@ -364,7 +371,7 @@ def main():
         args.features_csv = st.run("summary rows (melgenre features --kind summary)",
                                    summary_csv_from_audio, args.cli, items, args.work)
     # The CNN trains in worker processes while the FNN trains here.
-    cnn_state = st.run("CNN start", cnn_start, args, labels, items, mels, keep)
+    cnn_state = st.run("CNN start", cnn_start, args, labels, items, mels, keep, held)
     fnn_res = st.run("FNN", fnn_stage, args, labels, held) if args.features_csv else None
     cnn_res = st.run("CNN (wait for workers, export, quantise)", cnn_finish, cnn_state)
     weight, fusion = (choose_weight(fnn_res, cnn_res) if fnn_res else (1.0, {}))
