@@ -347,15 +347,10 @@ TEST_CASE("an int8 model classifies like its float twin") {
 }
 
 TEST_CASE("summary networks take one row per 30-60 s window, averaged; long tracks are not refused") {
-  Model m = test::make_summary_model(12);
-  auto bytes = save_model(m);
-  ClassifierOptions o;
-  o.backend = "reference";
-  auto c = Classifier::create(bytes.data(), bytes.size(), o);
-  REQUIRE(c.ok());
+  Classifier c = make_classifier(test::make_summary_model(12));
   // 95 s: three windows of ~31.7 s; the track's scores are the mean of the windows classified alone.
   const Audio track = make_audio(95.0, 22050, 4);
-  auto whole = c->classify(track);
+  auto whole = c.classify(track);
   REQUIRE(whole.ok());
   std::vector<double> mean(10, 0.0);
   for (size_t k = 0; k < 3; ++k) {
@@ -363,36 +358,31 @@ TEST_CASE("summary networks take one row per 30-60 s window, averaged; long trac
     w.sample_rate = 22050;
     w.samples.assign(track.samples.begin() + long(track.samples.size() * k / 3),
                      track.samples.begin() + long(track.samples.size() * (k + 1) / 3));
-    auto r = c->classify(w);
+    auto r = c.classify(w);
     REQUIRE(r.ok());
     for (size_t j = 0; j < 10; ++j) mean[j] += r->scores[j] / 3.0;
   }
   for (size_t j = 0; j < 10; ++j) CHECK(whole->scores[j] == Catch::Detail::Approx(mean[j]).margin(1e-6));
-  auto prepared = c->prepare(track);
+  auto prepared = c.prepare(track);
   REQUIRE(prepared.ok());
   CHECK(prepared->items() == 3);
   // 59 s is still one window (the whole track): not the mean of two halves.
-  auto one = c->prepare(make_audio(59.0, 22050, 4));
+  auto one = c.prepare(make_audio(59.0, 22050, 4));
   REQUIRE(one.ok());
   CHECK(one->items() == 1);
   // 11 minutes (more than compute_summary_row takes in one go) is classified, window by window.
   Audio eleven = make_audio(660.0, 8000, 5);
-  auto long_result = c->classify(eleven);
+  auto long_result = c.classify(eleven);
   REQUIRE(long_result.ok());
   CHECK(sum(long_result->scores) == Catch::Detail::Approx(1.f).epsilon(1e-5));
 }
 
 TEST_CASE("summary networks take one row per short track") {
-  Model m = test::make_summary_model(10);
-  auto bytes = save_model(m);
-  ClassifierOptions o;
-  o.backend = "reference";
-  auto c = Classifier::create(bytes.data(), bytes.size(), o);
-  REQUIRE(c.ok());
-  auto r = c->classify(make_audio(3.0, 22050));
+  Classifier c = make_classifier(test::make_summary_model(10));
+  auto r = c.classify(make_audio(3.0, 22050));
   REQUIRE(r.ok());
   CHECK(r->segments.empty());
   CHECK(sum(r->scores) == Catch::Detail::Approx(1.f).epsilon(1e-5));
-  CHECK_FALSE(c->open_stream(22050).ok());
-  CHECK_FALSE(c->log_mel(make_audio(1.0, 22050)).ok());
+  CHECK_FALSE(c.open_stream(22050).ok());
+  CHECK_FALSE(c.log_mel(make_audio(1.0, 22050)).ok());
 }
