@@ -4,6 +4,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from metrics import accuracy, logloss
+
 FRAMES = 172          # segment length: 172 frames * 256 / 22050 Hz = 2.0 s, the shortest excerpt
 HOP = 86              # 50 % overlap at inference
 N_MELS = 64
@@ -220,9 +222,7 @@ def train(mels, y, n_classes, epochs, seed, val_mels=None, val_y=None, log=None,
         msg = "epoch %d loss %.3f" % (ep + 1, tot / len(order))
         if val_mels is not None:
             p = predict_tracks(model, val_mels, mean, std)
-            vy = np.asarray(val_y)
-            ll = float(-np.mean(np.log(np.maximum(p[np.arange(len(vy)), vy], 1e-12))))
-            acc = float(np.mean(p.argmax(1) == vy))
+            ll, acc = logloss(p, val_y), accuracy(p, val_y)
             hist.append((ll, acc, p))
             msg += " val ll %.3f acc %.3f" % (ll, acc)
         if log:

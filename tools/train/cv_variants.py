@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cnn  # noqa: E402
 import data  # noqa: E402
 import features  # noqa: E402
+from metrics import accuracy, logloss  # noqa: E402
 
 WIDE = (32, 64, 128, 128)  # the first global-pooling net (shipped before the current 16/32/64/64)
 NO_AUX = {"aux": 0.0}      # without the training-only summary-feature head (shipped: aux 1.0)
@@ -57,7 +58,7 @@ def fold_job(job):
 
 
 def scores(p, y):
-    return float(np.mean(p.argmax(1) == y)), float(-np.mean(np.log(np.maximum(p[np.arange(len(y)), y], 1e-12))))
+    return accuracy(p, y), logloss(p, y)
 
 
 def main():

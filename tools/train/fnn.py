@@ -3,6 +3,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from metrics import accuracy, logloss
+
 HIDDEN = (256, 128, 64)
 DROPOUT = 0.3
 LR = 1e-3
@@ -61,8 +63,7 @@ def train(X, y, n_classes, epochs, seed, Xval=None, yval=None, dropout=DROPOUT, 
             model.eval()
             with torch.no_grad():
                 p = torch.softmax(model(Xv), dim=1).numpy()
-            ll = float(-np.mean(np.log(np.maximum(p[np.arange(len(yval)), yval], 1e-12))))
-            hist.append((ll, float(np.mean(p.argmax(1) == yval)), p))
+            hist.append((logloss(p, yval), accuracy(p, yval), p))
     model.eval()
     return model, mean, std, hist
 

@@ -23,6 +23,7 @@ import data  # noqa: E402
 import features  # noqa: E402
 import fnn  # noqa: E402
 import mgm  # noqa: E402
+from metrics import accuracy, logloss  # noqa: E402
 import qnet  # noqa: E402
 
 SEED_FNN = 2
@@ -50,10 +51,6 @@ class Stages:
         self.times[name] = time.time() - t
         log("== %s took %.1f s" % (name, self.times[name]))
         return out
-
-
-def logloss(p, y):
-    return float(-np.mean(np.log(np.maximum(p[np.arange(len(y)), y], 1e-12))))
 
 
 # ---------------------------------------------------------------------------------------------- FNN
@@ -106,7 +103,7 @@ def fnn_stage(args, labels, held):
         ql = qnet.quantize_layers(L, [((Xk[tr] - mu) / sd).astype(np.float32)], input_pct=FNN_INPUT_PCT)
         oof_q[va] = qnet.forward_int8(ql, ((Xk[va] - mu) / sd).astype(np.float32))
     cv = {"folds": args.fnn_folds, "epochs": epochs, "accuracy_f32": float(acc[best]),
-          "accuracy_int8": float(np.mean(oof_q.argmax(1) == yk)), "logloss_f32": float(ll[best]),
+          "accuracy_int8": accuracy(oof_q, yk), "logloss_f32": float(ll[best]),
           "rows": int(len(yk))}
     log("FNN CV int8 accuracy %.3f" % cv["accuracy_int8"])
     return {"layers": layers, "qlayers": qlayers, "mean": mean, "std": std, "cv": cv,
@@ -201,8 +198,8 @@ def cnn_finish(st):
             oof_q[r["va"]] = r["pq"]
             curves += np.array(r["curve"]) * len(r["va"])
         curves /= len(y)
-        cv = {"folds": st["folds"], "epochs": E, "accuracy_f32": float(np.mean(oof.argmax(1) == y)),
-              "accuracy_int8": float(np.mean(oof_q.argmax(1) == y)), "logloss_f32": logloss(oof, y),
+        cv = {"folds": st["folds"], "epochs": E, "accuracy_f32": accuracy(oof, y),
+              "accuracy_int8": accuracy(oof_q, y), "logloss_f32": logloss(oof, y),
               "excerpts": int(len(y)), "curve": [round(float(c), 4) for c in curves]}
         log("CNN CV (%d folds by id block, per excerpt): acc f32 %.3f int8 %.3f; per-epoch %s" %
             (st["folds"], cv["accuracy_f32"], cv["accuracy_int8"], cv["curve"]))
@@ -261,7 +258,7 @@ def choose_weight(fnn_res, cnn_res):
     pc = np.stack([cnn_res["oof"][k] for k in common])
     y = np.array([fnn_res["y"][k] for k in common])
     grid = np.round(np.arange(0, 1.0001, 0.05), 2)
-    res = [(logloss(w * pc + (1 - w) * pf, y), float(np.mean((w * pc + (1 - w) * pf).argmax(1) == y)), w)
+    res = [(logloss(w * pc + (1 - w) * pf, y), accuracy(w * pc + (1 - w) * pf, y), w)
            for w in grid]
     ll, acc, w = min(res)
     log("fusion on %d tracks with out-of-fold predictions of both nets: CNN weight %.2f (logloss %.3f, "
