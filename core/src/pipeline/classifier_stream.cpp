@@ -249,16 +249,13 @@ Expected<void> ClassifierStream::push(const float* samples, size_t n) {
   if (s.finished) return make_error(Status::invalid_argument, "the stream is finished; reset() it to start again");
   if (n == 0) return {};
   if (!samples) return make_error(Status::invalid_argument, "push: null samples");
-  float peak = s.peak;
-  for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(samples[i])) return make_error(Status::corrupt_input, "the audio contains NaN or infinite samples");
-    peak = std::max(peak, std::fabs(samples[i]));
-  }
+  auto peak = sample_peak(samples, n);
+  if (!peak) return peak.error();
   if (s.options.max_seconds > 0 && double(s.input_total + (long long)n) / s.input_rate > s.options.max_seconds)
     return make_error(Status::resource_limit, "the stream is longer than the limit of " +
                                                   std::to_string(s.options.max_seconds) + " s; reset() it");
   s.input_total += (long long)n;
-  s.peak = peak;
+  s.peak = std::max(s.peak, *peak);
   for (auto& ns : s.nets) {
     const float* y = samples;
     size_t m = n;

@@ -33,6 +33,9 @@ Expected<void> check_audio_options(const ClassifierOptions& options);
 // silence_dbfs also that the loudest sample reaches it.
 Expected<void> check_audio(const Audio& audio, double max_seconds, double silence_dbfs);
 
+// The loudest |sample| of n samples, or the error for a NaN or infinite one (batch and stream alike).
+Expected<float> sample_peak(const float* samples, size_t n);
+
 // The loudest |sample| as dBFS (-infinity for all zeros), and the error for audio below the threshold.
 double peak_dbfs(float peak);
 Error silent_audio_error(float peak, double silence_dbfs);

@@ -35,6 +35,15 @@ Expected<void> check_audio_options(const ClassifierOptions& options) {
   return {};
 }
 
+Expected<float> sample_peak(const float* samples, size_t n) {
+  float peak = 0.f;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(samples[i])) return make_error(Status::corrupt_input, "the audio contains NaN or infinite samples");
+    peak = std::max(peak, std::fabs(samples[i]));
+  }
+  return peak;
+}
+
 double peak_dbfs(float peak) { return peak > 0 ? 20.0 * std::log10(double(peak)) : -INFINITY; }
 
 Error silent_audio_error(float peak, double silence_dbfs) {
@@ -55,12 +64,9 @@ Expected<void> check_audio(const Audio& audio, double max_seconds, double silenc
   if (max_seconds > 0 && audio.duration_seconds() > max_seconds)
     return make_error(Status::resource_limit, "audio is " + seconds_text(audio.duration_seconds()) +
                                                   " long, over the limit of " + seconds_text(max_seconds));
-  float peak = 0.f;
-  for (float v : audio.samples) {
-    if (!std::isfinite(v)) return make_error(Status::corrupt_input, "the audio contains NaN or infinite samples");
-    peak = std::max(peak, std::fabs(v));
-  }
-  if (peak_dbfs(peak) < silence_dbfs) return silent_audio_error(peak, silence_dbfs);
+  auto peak = sample_peak(audio.samples.data(), audio.samples.size());
+  if (!peak) return peak.error();
+  if (peak_dbfs(*peak) < silence_dbfs) return silent_audio_error(*peak, silence_dbfs);
   return {};
 }
 
