@@ -177,12 +177,8 @@ class Engine {
   val classifyEncodedWithMel(const val& bytes) {
     if (!classifier_) return error_value(Status::invalid_argument, "no model loaded");
     const std::vector<uint8_t> data = copy_in<uint8_t>(bytes);
-    DecodeOptions options;
-    options.max_seconds = ClassifierOptions{}.max_seconds;  // as classify_encoded with load()'s options
-    Expected<Audio> audio = decode_memory(data.data(), data.size(), options);
-    if (!audio) return error_value(audio.error());
     // One feature pass: the prepared track's features are both classified and drawn.
-    Expected<PreparedTrack> prepared = classifier_->prepare(*audio);
+    Expected<PreparedTrack> prepared = classifier_->prepare_encoded(data.data(), data.size());
     if (!prepared) return error_value(prepared.error());
     auto results = classifier_->classify_prepared({&*prepared});
     if (!results) return error_value(results.error());

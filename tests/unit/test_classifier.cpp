@@ -8,6 +8,7 @@
 
 #include "catch.hpp"
 #include "melgenre/classifier.hpp"
+#include "audio_test_files.hpp"
 #include "test_model_builder.hpp"
 
 using namespace melgenre;
@@ -323,6 +324,21 @@ TEST_CASE("a prepared track's features are log_mel's matrix, and classify_prepar
   auto direct = c.classify(audio);
   REQUIRE((batch.ok() && direct.ok() && batch->front().ok()));
   CHECK(batch->front()->scores == direct->scores);
+
+  // Encoded bytes: prepare_encoded + classify_prepared is classify_encoded, and both equal classify.
+  melgenre_test::WavSpec spec;
+  spec.format_tag = 3;
+  spec.bits = 32;
+  const melgenre_test::Bytes wav = melgenre_test::make_wav(spec, melgenre_test::float_samples(audio.samples));
+  auto from_bytes = c.prepare_encoded(wav.data(), wav.size());
+  REQUIRE(from_bytes.ok());
+  CHECK(from_bytes->features()->data == f->data);
+  auto encoded_batch = c.classify_prepared({&*from_bytes});
+  auto encoded = c.classify_encoded(wav.data(), wav.size());
+  REQUIRE((encoded_batch.ok() && encoded.ok() && encoded_batch->front().ok()));
+  CHECK(encoded_batch->front()->scores == direct->scores);
+  CHECK(encoded->scores == direct->scores);
+  CHECK_FALSE(c.prepare_encoded(wav.data(), 20).ok());  // a truncated header
 
   // A summary-only model has no mel matrix.
   Model sm = test::make_summary_model(10);

@@ -112,6 +112,8 @@ class Classifier {
   // over tracks prepared here or by a TrackPreparer of the same model (a track prepared for another
   // model, or nullptr, gets an error of its own).
   Expected<PreparedTrack> prepare(const Audio& audio);
+  // prepare() of encoded bytes, decoded as classify_encoded decodes them (same length limit).
+  Expected<PreparedTrack> prepare_encoded(const uint8_t* data, size_t size);
   Expected<std::vector<Expected<TrackResult>>> classify_prepared(const std::vector<const PreparedTrack*>& tracks);
 
   // The first mel network's log-mel matrix (frame-major), for drawing.

@@ -70,25 +70,34 @@ const Model& Classifier::model() const { return state_->model; }
 const std::vector<std::string>& Classifier::labels() const { return state_->model.labels; }
 std::string Classifier::backend_name() const { return state_->compiled.backend_name; }
 
-Expected<TrackResult> Classifier::classify(const Audio& audio) {
-  // The same two halves as classify_many, so one track alone and many batched give the same result.
-  auto prepared = prepare(audio);
+namespace {
+
+// One prepared track through the batch path, so one track alone and many batched give the same result.
+Expected<TrackResult> classify_one(Classifier& classifier, const Expected<PreparedTrack>& prepared) {
   if (!prepared) return prepared.error();
-  auto results = classify_prepared({&*prepared});
+  auto results = classifier.classify_prepared({&*prepared});
   if (!results) return results.error();
   return std::move(results->front());
 }
+
+}  // namespace
+
+Expected<TrackResult> Classifier::classify(const Audio& audio) { return classify_one(*this, prepare(audio)); }
 
 Expected<PreparedTrack> Classifier::prepare(const Audio& audio) {
   return prepare_track(state_->model, state_->extractors, state_->options, audio);
 }
 
-Expected<TrackResult> Classifier::classify_encoded(const uint8_t* data, size_t size) {
+Expected<PreparedTrack> Classifier::prepare_encoded(const uint8_t* data, size_t size) {
   DecodeOptions opts;
   opts.max_seconds = state_->options.max_seconds;
   auto audio = decode_memory(data, size, opts);
   if (!audio) return audio.error();
-  return classify(*audio);
+  return prepare(*audio);
+}
+
+Expected<TrackResult> Classifier::classify_encoded(const uint8_t* data, size_t size) {
+  return classify_one(*this, prepare_encoded(data, size));
 }
 
 Expected<TrackResult> Classifier::classify_file(const std::string& path) {
